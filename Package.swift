@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Every dependency is a Debian C library reached through a `.systemLibrary` target
+// (module.modulemap + shim.h with static-inline helpers for variadic functions and macros).
+// Only the layer that wraps a C library imports its module; see shared DESIGN.md.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Keyhaven",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "keyhaven", targets: ["keyhaven"])
+    ],
+    targets: [
+        // 1. C modules
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // 2. HTTP
+        .target(name: "KeyhavenHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strictSettings),
+        // 3. Crypto
+        .target(
+            name: "KeyhavenCrypto", dependencies: ["COpenSSL", "CXCrypt", "CArgon2"],
+            swiftSettings: strictSettings),
+        // 4. Storage
+        .target(
+            name: "KeyhavenStorage", dependencies: ["CSQLite", "CPostgres"],
+            swiftSettings: strictSettings),
+        // 7. App
+        .target(
+            name: "KeyhavenApp",
+            dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage"],
+            swiftSettings: strictSettings),
+        // 8. Executable
+        .executableTarget(
+            name: "keyhaven", dependencies: ["KeyhavenApp"], swiftSettings: strictSettings),
+
+        .testTarget(
+            name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "KeyhavenCryptoTests", dependencies: ["KeyhavenCrypto"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "KeyhavenAppTests",
+            dependencies: ["KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage"],
+            swiftSettings: strictSettings),
+    ]
+)

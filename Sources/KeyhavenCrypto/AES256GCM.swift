@@ -1,0 +1,113 @@
+import COpenSSL
+
+/// AES-256-GCM authenticated encryption (NIST SP 800-38D) with a 96-bit nonce and 128-bit tag.
+public enum AES256GCM {
+    public static let nonceByteCount = 12
+    public static let tagByteCount = 16
+
+    /// A nonce, ciphertext and tag. `combined` (nonce ‖ ciphertext ‖ tag) is the storage form.
+    public struct SealedBox: Sendable, Equatable {
+        public let nonce: [UInt8]
+        public let ciphertext: [UInt8]
+        public let tag: [UInt8]
+
+        public init(nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8]) throws {
+            guard nonce.count == AES256GCM.nonceByteCount, tag.count == AES256GCM.tagByteCount else {
+                throw CryptoError.invalidInput("AES-GCM nonce must be 12 bytes and tag 16 bytes")
+            }
+            self.nonce = nonce
+            self.ciphertext = ciphertext
+            self.tag = tag
+        }
+
+        /// Splits the storage form; throws if it is too short to hold a nonce and a tag.
+        public init(combined: [UInt8]) throws {
+            guard combined.count >= AES256GCM.nonceByteCount + AES256GCM.tagByteCount else {
+                throw CryptoError.invalidInput("sealed box too short")
+            }
+            try self.init(
+                nonce: Array(combined.prefix(AES256GCM.nonceByteCount)),
+                ciphertext: Array(combined.dropFirst(AES256GCM.nonceByteCount).dropLast(AES256GCM.tagByteCount)),
+                tag: Array(combined.suffix(AES256GCM.tagByteCount)))
+        }
+
+        public var combined: [UInt8] { nonce + ciphertext + tag }
+    }
+
+    /// Encrypts and authenticates `plaintext`, and authenticates `authenticatedData` (AAD).
+    /// A fresh random nonce is drawn unless one is given (only tests should pass one).
+    public static func seal(
+        _ plaintext: [UInt8], using key: SymmetricKey, nonce: [UInt8]? = nil,
+        authenticating authenticatedData: [UInt8] = []
+    ) throws -> SealedBox {
+        let nonce = nonce ?? SecureRandom.bytes(count: nonceByteCount)
+        guard nonce.count == nonceByteCount else { throw CryptoError.invalidInput("nonce must be 12 bytes") }
+        guard let context = EVP_CIPHER_CTX_new() else { throw openSSLError("EVP_CIPHER_CTX_new") }
+        defer { EVP_CIPHER_CTX_free(context) }
+        var length: Int32 = 0
+        var output = [UInt8](repeating: 0, count: plaintext.count + tagByteCount)
+        var tag = [UInt8](repeating: 0, count: tagByteCount)
+        guard EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
+            EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(nonceByteCount), nil) == 1,
+            EVP_EncryptInit_ex(context, nil, nil, key.bytes, nonce) == 1
+        else { throw openSSLError("AES-GCM encrypt init") }
+        if !authenticatedData.isEmpty {
+            guard EVP_EncryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
+            else { throw openSSLError("AES-GCM AAD") }
+        }
+        var total = 0
+        if !plaintext.isEmpty {
+            guard EVP_EncryptUpdate(context, &output, &length, plaintext, Int32(plaintext.count)) == 1 else {
+                throw openSSLError("AES-GCM encrypt")
+            }
+            total = Int(length)
+        }
+        let finalStatus = output.withUnsafeMutableBufferPointer {
+            EVP_EncryptFinal_ex(context, $0.baseAddress! + total, &length)
+        }
+        guard finalStatus == 1 else { throw openSSLError("AES-GCM encrypt final") }
+        total += Int(length)
+        guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(tagByteCount), &tag) == 1 else {
+            throw openSSLError("AES-GCM get tag")
+        }
+        return try SealedBox(nonce: nonce, ciphertext: Array(output[..<total]), tag: tag)
+    }
+
+    /// Verifies and decrypts. Throws `CryptoError.authenticationFailed` when the key, the AAD,
+    /// the nonce, the ciphertext or the tag is not the one that was sealed.
+    public static func open(
+        _ box: SealedBox, using key: SymmetricKey, authenticating authenticatedData: [UInt8] = []
+    ) throws -> [UInt8] {
+        guard let context = EVP_CIPHER_CTX_new() else { throw openSSLError("EVP_CIPHER_CTX_new") }
+        defer { EVP_CIPHER_CTX_free(context) }
+        var length: Int32 = 0
+        var output = [UInt8](repeating: 0, count: box.ciphertext.count + tagByteCount)
+        var tag = box.tag
+        guard EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
+            EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(nonceByteCount), nil) == 1,
+            EVP_DecryptInit_ex(context, nil, nil, key.bytes, box.nonce) == 1
+        else { throw openSSLError("AES-GCM decrypt init") }
+        if !authenticatedData.isEmpty {
+            guard EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) == 1
+            else { throw openSSLError("AES-GCM AAD") }
+        }
+        var total = 0
+        if !box.ciphertext.isEmpty {
+            guard EVP_DecryptUpdate(context, &output, &length, box.ciphertext, Int32(box.ciphertext.count)) == 1
+            else { throw openSSLError("AES-GCM decrypt") }
+            total = Int(length)
+        }
+        guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), &tag) == 1 else {
+            throw openSSLError("AES-GCM set tag")
+        }
+        let finalStatus = output.withUnsafeMutableBufferPointer {
+            EVP_DecryptFinal_ex(context, $0.baseAddress! + total, &length)
+        }
+        guard finalStatus > 0 else {
+            ERR_clear_error()
+            throw CryptoError.authenticationFailed
+        }
+        total += Int(length)
+        return Array(output[..<total])
+    }
+}
