@@ -40,21 +40,28 @@ let package = Package(
             name: "KeyhavenApp",
             dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage"],
             swiftSettings: strictSettings),
+        // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
+        .target(
+            name: "KeyhavenTestSupport", dependencies: ["KeyhavenHTTP", "KeyhavenStorage"],
+            swiftSettings: strictSettings),
         // 8. Executable
         .executableTarget(
             name: "keyhaven", dependencies: ["KeyhavenApp"], swiftSettings: strictSettings),
 
         .testTarget(
-            name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP"], swiftSettings: strictSettings),
+            name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP", "KeyhavenTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenCryptoTests", dependencies: ["KeyhavenCrypto"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage"],
+            name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage", "KeyhavenTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenAppTests",
-            dependencies: ["KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage"],
+            dependencies: [
+                "KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage", "KeyhavenTestSupport",
+            ],
             swiftSettings: strictSettings),
     ]
 )

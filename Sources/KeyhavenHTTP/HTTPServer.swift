@@ -1,0 +1,276 @@
+import CMicroHTTPD
+import Foundation
+import Synchronization
+
+/// The HTTP/1.1 (+TLS) server over GNU libmicrohttpd.
+///
+/// libmicrohttpd runs a pool of threads, each with its own epoll set, and parses requests
+/// itself; a slow client therefore occupies a socket, not a thread. Handlers run synchronously on
+/// the pool threads (DESIGN.md's request model). Limits: body size (413), header memory
+/// (libmicrohttpd answers 431), connection count, connections per IP, idle timeout.
+public final class HTTPServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port; read the real one from `port` after start.
+        public var port: UInt16
+        public var threadCount: Int
+        public var tls: TLSMaterial?
+        public var maximumBodyBytes: Int
+        public var connectionLimit: Int
+        public var connectionsPerAddressLimit: Int
+        /// A connection idle this long (no bytes either way) is closed.
+        public var idleTimeoutSeconds: Int
+        /// Per-connection buffer for the request line and headers; larger headers get 431.
+        public var connectionMemoryLimitBytes: Int
+
+        public init(
+            host: String = "127.0.0.1", port: UInt16 = 8443,
+            threadCount: Int? = nil, tls: TLSMaterial? = nil,
+            maximumBodyBytes: Int = 1 << 20, connectionLimit: Int = 1000, connectionsPerAddressLimit: Int = 200,
+            idleTimeoutSeconds: Int = 30, connectionMemoryLimitBytes: Int = 64 * 1024
+        ) {
+            self.host = host
+            self.port = port
+            // Handlers block on the database, so a few threads per core keep the pool from stalling.
+            self.threadCount = threadCount ?? max(4, ProcessInfo.processInfo.activeProcessorCount * 4)
+            self.tls = tls
+            self.maximumBodyBytes = maximumBodyBytes
+            self.connectionLimit = connectionLimit
+            self.connectionsPerAddressLimit = connectionsPerAddressLimit
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.connectionMemoryLimitBytes = connectionMemoryLimitBytes
+        }
+    }
+
+    /// A PEM certificate chain and private key.
+    public struct TLSMaterial: Sendable {
+        public var certificatePEM: String
+        public var privateKeyPEM: String
+        public init(certificatePEM: String, privateKeyPEM: String) {
+            self.certificatePEM = certificatePEM
+            self.privateKeyPEM = privateKeyPEM
+        }
+    }
+
+    public enum StartError: Error, CustomStringConvertible {
+        case invalidHost(String)
+        case startFailed(String)
+        public var description: String {
+            switch self {
+            case .invalidHost(let host): "cannot listen on \(host): not an IP address"
+            case .startFailed(let reason): reason
+            }
+        }
+    }
+
+    /// The port actually bound.
+    public let port: UInt16
+    private let state: Mutex<DaemonState>
+    private let context: ServerContext
+
+    private struct DaemonState: @unchecked Sendable {  // the pointers are only touched under the mutex
+        var daemon: OpaquePointer?
+        var cStrings: [UnsafeMutablePointer<CChar>]
+    }
+
+    public init(configuration: Configuration, responder: Responder) throws {
+        let context = ServerContext(responder: responder, maximumBodyBytes: configuration.maximumBodyBytes)
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+        var options: [MHD_OptionItem] = [
+            MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threadCount), ptr_value: nil),
+            MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
+            MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: configuration.connectionsPerAddressLimit, ptr_value: nil),
+            MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: configuration.idleTimeoutSeconds, ptr_value: nil),
+            MHD_OptionItem(option: .CONNECTION_MEMORY_LIMIT, value: configuration.connectionMemoryLimitBytes, ptr_value: nil),
+            MHD_OptionItem(option: .NOTIFY_COMPLETED, value: unsafeBitCast(requestCompleted, to: Int.self), ptr_value: nil),
+        ]
+        var cStrings: [UnsafeMutablePointer<CChar>] = []
+        if let tls = configuration.tls {
+            flags |= MHD_USE_TLS.rawValue
+            let key = strdup(tls.privateKeyPEM)!
+            let certificate = strdup(tls.certificatePEM)!
+            // TLS 1.2+ with AEAD ciphers only (GnuTLS priority string).
+            let priorities = strdup("SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305")!
+            cStrings += [key, certificate, priorities]
+            options.append(MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(key)))
+            options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(certificate)))
+            options.append(MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: UnsafeMutableRawPointer(priorities)))
+        }
+        let address = try SocketAddress(host: configuration.host, port: configuration.port)
+        if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        let unmanagedContext = Unmanaged.passRetained(context)
+        let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
+            options.append(MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: sockaddr)))
+            options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
+            return options.withUnsafeBufferPointer {
+                keyhaven_mhd_start(flags, configuration.port, accessHandler, unmanagedContext.toOpaque(), $0.baseAddress)
+            }
+        }
+        guard let daemon else {
+            unmanagedContext.release()
+            cStrings.forEach { free($0) }
+            throw StartError.startFailed(
+                "cannot listen on \(configuration.host):\(configuration.port) (address in use, or the TLS certificate/key is invalid)")
+        }
+        unmanagedContext.release()  // the ServerContext stays alive through `self.context`
+        self.context = context
+        self.port = configuration.port == 0 ? keyhaven_mhd_bound_port(daemon) : configuration.port
+        self.state = Mutex(DaemonState(daemon: daemon, cStrings: cStrings))
+    }
+
+    /// Requests whose response has not been completely sent yet.
+    public var requestsInFlight: Int { context.inFlight.load(ordering: .relaxed) }
+
+    /// Stops accepting connections, lets requests in flight finish (up to `gracePeriod`), then
+    /// closes every connection. Safe to call more than once.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) {
+        let quiescedSocket: MHD_socket? = state.withLock { state in
+            guard let daemon = state.daemon else { return nil }
+            return MHD_quiesce_daemon(daemon)
+        }
+        let deadline = ContinuousClock.now + gracePeriod
+        while requestsInFlight > 0 && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        state.withLock { state in
+            guard let daemon = state.daemon else { return }
+            MHD_stop_daemon(daemon)
+            state.daemon = nil
+            state.cStrings.forEach { free($0) }
+            state.cStrings = []
+        }
+        if let quiescedSocket, quiescedSocket >= 0 { close(quiescedSocket) }
+    }
+
+    deinit { shutdown(gracePeriod: .zero) }
+}
+
+/// Per-server state reached from C callbacks through the `void *` context.
+final class ServerContext: Sendable {
+    let responder: Responder
+    let maximumBodyBytes: Int
+    let inFlight = Atomic<Int>(0)
+
+    init(responder: Responder, maximumBodyBytes: Int) {
+        self.responder = responder
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
+/// Per-request state kept in libmicrohttpd's `*req_cls` while the body arrives.
+final class RequestState {
+    let server: ServerContext
+    var body: [UInt8] = []
+    var tooLarge = false
+    init(server: ServerContext) { self.server = server }
+}
+
+// MARK: - C callbacks (no captures: context arrives through the void * arguments)
+
+private let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestContext, _ in
+    guard let requestContext, let raw = requestContext.pointee else { return }
+    let state = Unmanaged<RequestState>.fromOpaque(raw).takeRetainedValue()
+    state.server.inFlight.subtract(1, ordering: .relaxed)
+    requestContext.pointee = nil
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = {
+    serverContext, connection, url, method, _, uploadData, uploadDataSize, requestContext in
+    guard let serverContext, let connection, let requestContext, let uploadDataSize else { return .NO }
+    let server = Unmanaged<ServerContext>.fromOpaque(serverContext).takeUnretainedValue()
+
+    // First call: headers are parsed, the body has not been read.
+    guard let raw = requestContext.pointee else {
+        server.inFlight.add(1, ordering: .relaxed)
+        let state = RequestState(server: server)
+        requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
+        if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+            let length = Int(String(cString: declared)), length > server.maximumBodyBytes
+        {
+            // Refuse before reading a byte of an oversized body; the connection is then closed.
+            state.tooLarge = true
+            return respond(connection, server: server, url: url, method: method, state: state)
+        }
+        return .YES
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
+
+    // Middle calls: a chunk of body; consume it by zeroing *upload_data_size.
+    if uploadDataSize.pointee != 0 {
+        let count = uploadDataSize.pointee
+        if let uploadData, !state.tooLarge {
+            if state.body.count + count > server.maximumBodyBytes {
+                state.tooLarge = true
+                state.body = []
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) {
+                    state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
+                }
+            }
+        }
+        uploadDataSize.pointee = 0
+        return .YES
+    }
+
+    // Last call: the whole request is here.
+    return respond(connection, server: server, url: url, method: method, state: state)
+}
+
+private func respond(
+    _ connection: OpaquePointer, server: ServerContext, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
+    state: RequestState
+) -> MHD_Result {
+    let request = makeRequest(connection, url: url, method: method, state: state, server: server)
+    let response = server.responder.respond(to: request)
+    let handle: OpaquePointer? = response.body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+    }
+    guard let handle else { return .NO }
+    defer { MHD_destroy_response(handle) }
+    for field in response.headers where field.name.lowercased() != "content-length" {
+        _ = MHD_add_response_header(handle, field.name, field.value)
+    }
+    return MHD_queue_response(connection, UInt32(response.status), handle)
+}
+
+private func makeRequest(
+    _ connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?, state: RequestState,
+    server: ServerContext
+) -> Request {
+    let collector = ValueCollector()
+    withExtendedLifetime(collector) {
+        let opaque = Unmanaged.passUnretained(collector).toOpaque()
+        collector.target = .headers
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, collectValue, opaque)
+        collector.target = .query
+        _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectValue, opaque)
+    }
+    var peer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    let peerAddress =
+        keyhaven_mhd_client_address(connection, &peer, socklen_t(peer.count)) == 0
+        ? peer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : "unknown"
+    return Request(
+        method: method.map { String(cString: $0) } ?? "GET",
+        path: url.map { String(cString: $0) } ?? "/",
+        query: collector.query, headers: collector.headers, body: state.body, peerAddress: peerAddress,
+        transportError: state.tooLarge ? .payloadTooLarge(limit: server.maximumBodyBytes) : nil)
+}
+
+private final class ValueCollector {
+    enum Target { case headers, query }
+    var target = Target.headers
+    var headers = HTTPHeaders()
+    var query: [String: String] = [:]
+}
+
+private let collectValue: MHD_KeyValueIterator = { context, _, key, value in
+    guard let context, let key else { return .YES }
+    let collector = Unmanaged<ValueCollector>.fromOpaque(context).takeUnretainedValue()
+    let name = String(cString: key)
+    let text = value.map { String(cString: $0) } ?? ""
+    switch collector.target {
+    case .headers: collector.headers.add(name: name, value: text)
+    case .query: collector.query[name] = text
+    }
+    return .YES
+}

@@ -1,0 +1,133 @@
+/// Turns a `Request` into a `Response`: routing, middleware, the single place where errors become
+/// problem+json, and the headers every response carries. The server and the test client both
+/// call `respond(to:)`, so in-process tests exercise exactly what a socket would.
+public struct Responder: Sendable {
+    public struct Options: Sendable {
+        /// Adds `Strict-Transport-Security` (only meaningful when clients reach us over HTTPS).
+        public var httpsEnabled: Bool
+        /// Peers whose `X-Forwarded-For` is believed.
+        public var trustedProxies: [IPAddressRange]
+
+        public init(httpsEnabled: Bool, trustedProxies: [IPAddressRange] = []) {
+            self.httpsEnabled = httpsEnabled
+            self.trustedProxies = trustedProxies
+        }
+    }
+
+    private let router: Router
+    private let middleware: [any Middleware]
+    private let observer: (any RequestObserver)?
+    private let options: Options
+
+    public init(router: Router, middleware: [any Middleware] = [], observer: (any RequestObserver)? = nil, options: Options) {
+        self.router = router
+        self.middleware = middleware
+        self.observer = observer
+        self.options = options
+    }
+
+    public func respond(to request: Request) -> Response {
+        observer?.requestStarted()
+        var context = RequestContext(requestID: Self.requestID(for: request), clientAddress: clientAddress(for: request))
+        var failure: String?
+        var response: Response
+        do {
+            response = try route(request, context: &context)
+        } catch let error as HTTPError {
+            response = error.problemResponse(requestID: context.requestID)
+        } catch let error as any HTTPErrorConvertible {
+            response = error.httpError.problemResponse(requestID: context.requestID)
+        } catch {
+            failure = String(describing: error)
+            response = HTTPError.internalError(requestID: context.requestID).problemResponse(requestID: context.requestID)
+        }
+        addCommonHeaders(to: &response, context: context)
+        if request.method == "HEAD" { response.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count)) }
+        observer?.requestFinished(
+            request: request, context: context, response: response, duration: .now - context.startedAt, failure: failure)
+        return response
+    }
+
+    private func route(_ request: Request, context: inout RequestContext) throws -> Response {
+        if let transportError = request.transportError { throw transportError }
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            throw HTTPError.notFound()
+        case .methodNotAllowed(let allowed):
+            throw HTTPError.methodNotAllowed(allowed: allowed)
+        case .found(let route, let parameters):
+            context.route = route.pattern
+            context.parameters = parameters
+            return try Self.run(middleware[...], request: request, context: context, handler: route.handler)
+        }
+    }
+
+    private static func run(
+        _ chain: ArraySlice<any Middleware>, request: Request, context: RequestContext, handler: Handler
+    ) throws -> Response {
+        guard let first = chain.first else { return try handler(request, context) }
+        return try first.handle(request, context: context) { request, context in
+            try run(chain.dropFirst(), request: request, context: context, handler: handler)
+        }
+    }
+
+    private func addCommonHeaders(to response: inout Response, context: RequestContext) {
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: context.requestID)
+        response.headers.addIfAbsent(name: "Cache-Control", value: "no-store")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.addIfAbsent(name: "X-Frame-Options", value: "DENY")
+        response.headers.addIfAbsent(name: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'")
+        response.headers.addIfAbsent(name: "Referrer-Policy", value: "no-referrer")
+        if options.httpsEnabled {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains")
+        }
+    }
+
+    /// A client's `X-Request-Id` is kept if it is 1–128 characters of `[A-Za-z0-9._:-]`
+    /// (nothing that could forge a log line); otherwise a fresh random id is made.
+    static func requestID(for request: Request) -> String {
+        if let supplied = request.headers["X-Request-Id"], (1...128).contains(supplied.utf8.count),
+            supplied.utf8.allSatisfy({ isRequestIDCharacter($0) })
+        {
+            return supplied
+        }
+        var generator = SystemRandomNumberGenerator()  // getrandom(2): unpredictable
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        return String(high, radix: 16).leftPadded(to: 16) + String(low, radix: 16).leftPadded(to: 16)
+    }
+
+    private static func isRequestIDCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+            UInt8(ascii: "-"):
+            true
+        default: false
+        }
+    }
+
+    /// The client address: walk `X-Forwarded-For` from the right while the hop is a trusted proxy;
+    /// the first untrusted hop is the client. Untrusted peers' headers are ignored entirely.
+    func clientAddress(for request: Request) -> String {
+        var address = request.peerAddress
+        guard isTrusted(address), let forwarded = request.headers["X-Forwarded-For"] else { return address }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() {
+            guard IPAddressRange.parse(hop) != nil else { break }
+            address = hop
+            if !isTrusted(hop) { break }
+        }
+        return address
+    }
+
+    private func isTrusted(_ address: String) -> Bool {
+        options.trustedProxies.contains { $0.contains(address) }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: max(0, length - count)) + self
+    }
+}

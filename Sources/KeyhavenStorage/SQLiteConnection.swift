@@ -1,0 +1,117 @@
+import CSQLite
+
+/// One SQLite connection. Not thread-safe: the pool hands it to one thread at a time.
+final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used by one thread at a time
+    private let handle: OpaquePointer
+
+    init(path: String, readOnly: Bool) throws {
+        var handle: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw DatabaseError.unavailable("cannot open SQLite database \(path): \(reason)")
+        }
+        self.handle = handle
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 5000)
+        // WAL lets readers work while the writer writes; FULL sync makes every commit durable;
+        // secure_delete overwrites deleted secrets instead of leaving them in free pages.
+        try executeScript(
+            readOnly
+                ? "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;"
+                : """
+                PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+                PRAGMA secure_delete = ON;
+                """)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func executeScript(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard status == SQLITE_OK else {
+            throw error(status, message.map { String(cString: $0) } ?? "")
+        }
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [SQLValue]) throws -> Int {
+        _ = try run(sql, parameters)
+        return Int(sqlite3_changes(handle))
+    }
+
+    func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+        try run(sql, parameters)
+    }
+
+    private func run(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+        var statement: OpaquePointer?
+        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard prepared == SQLITE_OK, let statement else { throw error(prepared) }
+        defer { sqlite3_finalize(statement) }
+        try bind(parameters, to: statement)
+        let columnCount = sqlite3_column_count(statement)
+        let names = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)).lowercased() }
+        var rows: [Row] = []
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else { throw error(status) }
+            var values: [String: SQLValue] = [:]
+            for column in 0..<columnCount {
+                values[names[Int(column)]] = value(statement, column)
+            }
+            rows.append(Row(values: values))
+        }
+        return rows
+    }
+
+    /// Binds by name (`$1`…), so a placeholder may appear several times or out of order.
+    private func bind(_ parameters: [SQLValue], to statement: OpaquePointer) throws {
+        for (offset, parameter) in parameters.enumerated() {
+            let index = sqlite3_bind_parameter_index(statement, "$\(offset + 1)")
+            guard index > 0 else { continue }  // a parameter the statement does not use
+            let status: Int32
+            switch parameter {
+            case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
+            case .text(let value): status = sqlite3_bind_text(statement, index, value, -1, keyhaven_sqlite_transient())
+            case .blob(let value):
+                status = value.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), keyhaven_sqlite_transient())
+                }
+            case .null: status = sqlite3_bind_null(statement, index)
+            }
+            guard status == SQLITE_OK else { throw error(status) }
+        }
+        guard Int(sqlite3_bind_parameter_count(statement)) <= parameters.count else {
+            throw DatabaseError.statementFailed("statement has more placeholders than bound values")
+        }
+    }
+
+    private func value(_ statement: OpaquePointer, _ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, column)))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(statement, column))
+            guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
+        case SQLITE_FLOAT: return .integer(Int64(sqlite3_column_double(statement, column)))
+        default: return .null
+        }
+    }
+
+    private func error(_ status: Int32, _ message: String? = nil) -> DatabaseError {
+        switch status {
+        case Int32(KEYHAVEN_SQLITE_CONSTRAINT_UNIQUE), Int32(KEYHAVEN_SQLITE_CONSTRAINT_PRIMARYKEY): return .uniqueViolation
+        case Int32(KEYHAVEN_SQLITE_CONSTRAINT_FOREIGNKEY): return .foreignKeyViolation
+        default:
+            let text = message ?? String(cString: sqlite3_errmsg(handle))
+            return .statementFailed("SQLite \(status): \(text)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import CSQLite
+import Foundation
+
+/// SQLite in WAL mode: one writer connection (SQLite allows one writer at a time anyway, so
+/// writers queue on a lock instead of spinning on SQLITE_BUSY) and a pool of read-only readers
+/// that never block the writer.
+public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` is guarded by `writeLock`
+    public let backend = DatabaseBackend.sqlite
+    public let path: String
+    private let writeLock = NSLock()
+    private var writer: SQLiteConnection?
+    private let readers: ConnectionPool<SQLiteConnection>
+
+    public init(path: String, readerCount: Int = 4) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let writer = try SQLiteConnection(path: path, readOnly: false)
+        // The database holds secrets (wrapped keys, hashes): owner-only, as are its WAL files.
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        self.writer = writer
+        readers = ConnectionPool(
+            capacity: readerCount, makeConnection: { try SQLiteConnection(path: path, readOnly: true) },
+            closeConnection: { _ in })
+    }
+
+    public func read<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
+        try readers.withConnection { connection, _ in
+            try Self.transaction(on: connection, begin: "BEGIN", body)
+        }
+    }
+
+    public func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        guard let writer else { throw DatabaseError.unavailable("the database has been closed") }
+        return try Self.transaction(on: writer, begin: "BEGIN IMMEDIATE", body)
+    }
+
+    public func ping() throws {
+        _ = try read { try $0.query("SELECT 1 AS one") }
+    }
+
+    public var poolStatistics: PoolStatistics {
+        var statistics = readers.statistics
+        statistics.capacity += 1  // the writer
+        statistics.idle += 1
+        return statistics
+    }
+
+    public func close() {
+        readers.close()
+        writeLock.lock()
+        writer = nil
+        writeLock.unlock()
+    }
+
+    private static func transaction<Result>(
+        on connection: SQLiteConnection, begin: String, _ body: (any DatabaseConnection) throws -> Result
+    ) throws -> Result {
+        try connection.executeScript(begin)
+        do {
+            let result = try body(connection)
+            try connection.executeScript("COMMIT")
+            return result
+        } catch {
+            try? connection.executeScript("ROLLBACK")
+            throw error
+        }
+    }
+}
