@@ -1,1 +1,58 @@
-print("x")
+import Foundation
+import KeyhavenApp
+
+/// `keyhaven serve | migrate | help`. Exit codes: 0 success, 2 usage or configuration error,
+/// 1 runtime failure.
+let usage = """
+    usage: keyhaven <command>
+
+    commands:
+      serve      run the server (migrates the database first)
+      migrate    apply database migrations and exit
+      help       show this text
+
+    Configuration comes from KEYHAVEN_* environment variables; see README.md.
+    """
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("keyhaven: \(message)\n".utf8))
+    exit(code)
+}
+
+func loadConfiguration() -> Configuration {
+    do {
+        return try Configuration.fromEnvironment()
+    } catch {
+        fail("configuration error: \(error)", code: 2)
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "serve":
+    let configuration = loadConfiguration()
+    let logger = Logger()
+    do {
+        try buildApplication(configuration: configuration, logger: logger).run()
+    } catch let error as Configuration.Error {
+        fail("configuration error: \(error)", code: 2)
+    } catch {
+        logger.error("start-up failed", ["error": .string("\(error)")])
+        fail("cannot start: \(error)", code: 1)
+    }
+case "migrate":
+    let configuration = loadConfiguration()
+    do {
+        let applied = try migrateDatabase(configuration: configuration)
+        print(applied.isEmpty ? "database is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+    } catch {
+        fail("migration failed: \(error)", code: 1)
+    }
+case "help", "--help", "-h":
+    print(usage)
+case "scan", "keys", "backup":
+    fail("'\(arguments[0])' is not implemented yet in this build", code: 2)
+default:
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+}

@@ -1,0 +1,86 @@
+import Foundation
+public import KeyhavenHTTP
+public import KeyhavenStorage
+
+/// The assembled server: configuration, database, keys, routes. Built the same way by the
+/// executable and by the tests (`buildApplication(configuration:logger:)`).
+public struct Application: Sendable {
+    public let configuration: Configuration
+    public let database: any Database
+    public let keys: KeyMaterial
+    public let metrics: Metrics
+    public let logger: Logger
+    public let responder: Responder
+    /// Every (method, path pattern) the router serves.
+    public let routes: [(method: String, pattern: String)]
+
+    /// Starts the real HTTP(S) server for this application. `port` overrides the configured one
+    /// (0 picks a free port; tests read it back from `HTTPServer.port`).
+    public func startServer(port: UInt16? = nil) throws -> HTTPServer {
+        let tls = try TLSSetup.material(configuration: configuration, logger: logger)
+        let serverConfiguration = HTTPServer.Configuration(host: configuration.listenHost, port: port ?? configuration.listenPort, tls: tls)
+        return try HTTPServer(configuration: serverConfiguration, responder: responder)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish and
+    /// closes the database.
+    public func run() throws {
+        let server = try startServer()
+        let scheme = configuration.tlsEnabled ? "https" : "http"
+        logger.info(
+            "listening",
+            [
+                "address": .string("\(scheme)://\(configuration.listenHost):\(server.port)"), "database": .string(configuration.database.description),
+                "environment": .string(configuration.environment.rawValue),
+            ])
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        logger.info("shutting down", ["in_flight": .integer(server.requestsInFlight)])
+        server.shutdown(gracePeriod: .seconds(10))
+        database.close()
+        sources.forEach { $0.cancel() }
+        logger.info("stopped")
+    }
+}
+
+/// Opens and migrates the database, loads the keys and wires every controller.
+public func buildApplication(configuration: Configuration, logger: Logger = Logger()) throws -> Application {
+    let database = try configuration.database.open()
+    do {
+        let freshInstall = ((try? Migrator.appliedVersions(database)) ?? []).isEmpty
+        let applied = try Migrator.migrate(database)
+        if !applied.isEmpty {
+            logger.info("applied migrations", ["versions": .string(applied.map { String($0.version) }.joined(separator: ","))])
+        }
+        let keys = try KeyMaterial.load(configuration: configuration, freshInstall: freshInstall, logger: logger)
+        let metrics = Metrics()
+
+        var router = Router()
+        OperationsController(database: database, metrics: metrics).register(on: &router)
+
+        let responder = Responder(
+            router: router, observer: RequestTelemetry(logger: logger, metrics: metrics),
+            options: .init(httpsEnabled: configuration.tlsEnabled, trustedProxies: configuration.trustedProxies))
+        return Application(
+            configuration: configuration, database: database, keys: keys, metrics: metrics, logger: logger, responder: responder,
+            routes: router.registeredRoutes)
+    } catch {
+        database.close()
+        throw error
+    }
+}
+
+/// Applies migrations and returns the versions applied (`keyhaven migrate`).
+public func migrateDatabase(configuration: Configuration) throws -> [Int] {
+    let database = try configuration.database.open()
+    defer { database.close() }
+    return try Migrator.migrate(database).map(\.version)
+}

@@ -1,0 +1,48 @@
+import KeyhavenHTTP
+import KeyhavenStorage
+
+/// `/healthz`, `/readyz`, `/metrics`, `/openapi.json`.
+struct OperationsController {
+    let database: any Database
+    let metrics: Metrics
+
+    func register(on router: inout Router) {
+        router.get("/healthz") { _, _ in try Response.json(Status(status: "ok")) }
+        router.get("/readyz") { _, context in try ready(context: context) }
+        router.get("/metrics") { _, _ in
+            Response.text(metrics.render(extra: poolLines()), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("/openapi.json") { _, _ in
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            return Response(status: 200, headers: headers, body: Array(OpenAPIDocument.json.utf8))
+        }
+    }
+
+    private struct Status: Encodable {
+        var status: String
+    }
+
+    private func ready(context: RequestContext) throws -> Response {
+        do {
+            try database.ping()
+        } catch {
+            throw HTTPError.serviceUnavailable("The database is not reachable.")
+        }
+        return try Response.json(Status(status: "ready"))
+    }
+
+    private func poolLines() -> [String] {
+        let statistics = database.poolStatistics
+        let backend = database.backend.rawValue
+        return [
+            "# HELP keyhaven_db_pool_connections Database connections by state.",
+            "# TYPE keyhaven_db_pool_connections gauge",
+            "keyhaven_db_pool_connections{backend=\"\(backend)\",state=\"in_use\"} \(statistics.inUse)",
+            "keyhaven_db_pool_connections{backend=\"\(backend)\",state=\"idle\"} \(statistics.idle)",
+            "# HELP keyhaven_db_pool_capacity Most database connections the pool opens.",
+            "# TYPE keyhaven_db_pool_capacity gauge",
+            "keyhaven_db_pool_capacity{backend=\"\(backend)\"} \(statistics.capacity)",
+        ]
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Synchronization
+
+/// Prometheus metrics for the HTTP server: request counts by route/method/status, a latency
+/// histogram by route, requests in flight. Rendered in the text exposition format (0.0.4).
+public final class Metrics: Sendable {
+    static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    private struct RequestKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
+    }
+
+    private struct Histogram {
+        var bucketCounts = [UInt64](repeating: 0, count: Metrics.latencyBuckets.count)
+        var count: UInt64 = 0
+        var sum: Double = 0
+    }
+
+    private struct State {
+        var requests: [RequestKey: UInt64] = [:]
+        var latency: [String: Histogram] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let inFlight = Atomic<Int>(0)
+
+    public init() {}
+
+    func requestStarted() { inFlight.add(1, ordering: .relaxed) }
+
+    func requestFinished(method: String, route: String, status: Int, seconds: Double) {
+        inFlight.subtract(1, ordering: .relaxed)
+        state.withLock { state in
+            state.requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
+            var histogram = state.latency[route] ?? Histogram()
+            if let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 }) { histogram.bucketCounts[bucket] += 1 }
+            histogram.count += 1
+            histogram.sum += seconds
+            state.latency[route] = histogram
+        }
+    }
+
+    /// The exposition text. `extra` lines (database pool gauges) are appended as given.
+    public func render(extra: [String] = []) -> String {
+        let snapshot = state.withLock { $0 }
+        var lines: [String] = []
+        lines.append("# HELP keyhaven_http_requests_total HTTP requests by method, route and status.")
+        lines.append("# TYPE keyhaven_http_requests_total counter")
+        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+            lines.append("keyhaven_http_requests_total{method=\"\(Self.escape(key.method))\",route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)")
+        }
+        lines.append("# HELP keyhaven_http_request_duration_seconds Time from request received to response ready, by route.")
+        lines.append("# TYPE keyhaven_http_request_duration_seconds histogram")
+        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
+            var cumulative: UInt64 = 0
+            let label = "route=\"\(Self.escape(route))\""
+            for (index, bound) in Self.latencyBuckets.enumerated() {
+                cumulative += histogram.bucketCounts[index]
+                lines.append("keyhaven_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(cumulative)")
+            }
+            lines.append("keyhaven_http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
+            lines.append("keyhaven_http_request_duration_seconds_sum{\(label)} \(histogram.sum)")
+            lines.append("keyhaven_http_request_duration_seconds_count{\(label)} \(histogram.count)")
+        }
+        lines.append("# HELP keyhaven_http_requests_in_flight Requests being handled now.")
+        lines.append("# TYPE keyhaven_http_requests_in_flight gauge")
+        // The scrape itself is in flight while this renders.
+        lines.append("keyhaven_http_requests_in_flight \(inFlight.load(ordering: .relaxed))")
+        return (lines + extra).joined(separator: "\n") + "\n"
+    }
+
+    private static func escape(_ label: String) -> String {
+        label.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import KeyhavenStorage
+import KeyhavenTestSupport
+import Testing
+
+/// The suite every storage backend must pass. Each test runs once per available backend;
+/// under `make test` that is SQLite and PostgreSQL.
+struct StorageConformanceTests {
+    @Test func postgresIsAvailableWhenRequired() {
+        if TestDatabase.postgresRequired {
+            #expect(TestDatabase.backends.contains(.postgres), "make test must run the PostgreSQL suite")
+        }
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func migrationsApplyOnceAndRecordVersions(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend, migrate: false)
+        defer { test.drop() }
+        let first = try Migrator.migrate(test.database)
+        #expect(first.map(\.version) == Migrator.migrations(for: backend).map(\.version))
+        let second = try Migrator.migrate(test.database)
+        #expect(second.isEmpty)
+        #expect(try Migrator.appliedVersions(test.database) == first.map(\.version))
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func failedMigrationLeavesNoTrace(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        let broken = Migration(version: 9_999, name: "broken", sql: "CREATE TABLE half_done (id TEXT); SELECT * FROM no_such_table;")
+        #expect(throws: DatabaseError.self) { try Migrator.migrate(test.database, migrations: [broken]) }
+        #expect(!(try Migrator.appliedVersions(test.database).contains(9_999)))
+        // The table created before the failure was rolled back with it.
+        #expect(throws: DatabaseError.self) { try test.database.read { try $0.query("SELECT * FROM half_done") } }
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func usersRoundTripAndEmailIsUnique(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        let users = SQLUserRepository(database: test.database)
+        let now = Date(timeIntervalSince1970: 1_796_000_000)
+        let user = User(id: .generate(), email: "ada@example.com", passwordHash: "$2b$04$hash", createdAt: now, updatedAt: now)
+        try users.create(user)
+        #expect(try users.find(id: user.id) == user)
+        #expect(try users.find(email: "ada@example.com") == user)
+        #expect(try users.find(email: "nobody@example.com") == nil)
+
+        let twin = User(id: .generate(), email: "ada@example.com", passwordHash: "x", createdAt: now, updatedAt: now)
+        #expect(throws: DatabaseError.uniqueViolation) { try users.create(twin) }
+
+        try users.updatePasswordHash(id: user.id, passwordHash: "$2b$04$new", at: now.addingTimeInterval(60))
+        #expect(try users.find(id: user.id)?.passwordHash == "$2b$04$new")
+        #expect(try users.delete(id: user.id))
+        #expect(try !users.delete(id: user.id))
+        #expect(try users.find(id: user.id) == nil)
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func writeRollsBackWhenBodyThrows(_ backend: DatabaseBackend) throws {
+        struct Abort: Error {}
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        let now = Date()
+        #expect(throws: Abort.self) {
+            try test.database.write { connection in
+                try connection.execute(
+                    "INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+                    [.text("u1"), .text("x@example.com"), .text("h"), .timestamp(now)])
+                throw Abort()
+            }
+        }
+        #expect(try SQLUserRepository(database: test.database).find(id: UserID("u1")) == nil)
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func valuesOfEveryTypeRoundTripAndParametersAreNeverInterpolated(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        let blobType = backend == .postgres ? "BYTEA" : "BLOB"
+        let hostile = "'); DROP TABLE users; --"
+        let bytes: [UInt8] = [0, 1, 2, 0xff, 0x5c, 0x27]
+        let row = try test.database.write { connection -> Row in
+            try connection.executeScript("CREATE TABLE samples (t TEXT, i BIGINT, b \(blobType), n TEXT)")
+            try connection.execute(
+                "INSERT INTO samples (t, i, b, n) VALUES ($1, $2, $3, $4)",
+                [.text(hostile), .integer(-9_007_199_254_740_993), .blob(bytes), .null])
+            return try connection.query("SELECT t, i, b, n FROM samples WHERE t = $1 AND i = $2", [.text(hostile), .integer(-9_007_199_254_740_993)])[0]
+        }
+        #expect(try row.string("t") == hostile)
+        #expect(try row.integer("i") == -9_007_199_254_740_993)
+        #expect(try row.bytes("b") == bytes)
+        #expect(try row.optionalString("n") == nil)
+        #expect(try test.database.read { try $0.query("SELECT COUNT(*) AS c FROM users") }[0].integer("c") == 0)
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func concurrentWritersAllCommit(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        let users = SQLUserRepository(database: test.database)
+        let failures = LockedCounter()
+        DispatchQueue.concurrentPerform(iterations: 40) { index in
+            let now = Date()
+            do {
+                try users.create(User(id: .generate(), email: "user\(index)@example.com", passwordHash: "h", createdAt: now, updatedAt: now))
+                _ = try users.find(email: "user\(index)@example.com")
+            } catch {
+                failures.increment()
+            }
+        }
+        #expect(failures.value == 0)
+        #expect(try test.database.read { try $0.query("SELECT COUNT(*) AS c FROM users") }[0].integer("c") == 40)
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func pingAndPoolStatistics(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        try test.database.ping()
+        let statistics = test.database.poolStatistics
+        #expect(statistics.inUse == 0)
+        #expect(statistics.capacity > 0)
+    }
+
+    @Test func unreachablePostgresIsReportedAsUnavailable() {
+        let database = PostgresDatabase(url: "postgres://keyhaven@127.0.0.1:1/none?connect_timeout=2", poolSize: 1)
+        defer { database.close() }
+        #expect {
+            try database.ping()
+        } throws: { error in
+            guard case DatabaseError.unavailable = error else { return false }
+            return true
+        }
+    }
+
+    @Test func databaseURLParsingAndRedaction() throws {
+        #expect(try DatabaseLocation(url: "sqlite:///var/lib/keyhaven/k.db") == .sqlite(path: "/var/lib/keyhaven/k.db"))
+        #expect(try DatabaseLocation(url: "sqlite://data/k.db") == .sqlite(path: "data/k.db"))
+        let postgres = try DatabaseLocation(url: "postgres://kh:s3cret@db:5432/kh")
+        #expect(postgres.description == "postgres://kh:***@db:5432/kh")
+        #expect(!postgres.description.contains("s3cret"))
+        #expect(throws: DatabaseError.self) { try DatabaseLocation(url: "mysql://x") }
+        #expect(throws: DatabaseError.self) { try DatabaseLocation(url: "sqlite://") }
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+}
