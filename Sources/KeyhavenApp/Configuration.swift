@@ -88,7 +88,10 @@ public struct Configuration: Sendable {
             smtpURL = try url("KEYHAVEN_SMTP_URL", default: "", schemes: ["smtp", "smtps"])
         }
         let mailFrom = value("KEYHAVEN_MAIL_FROM") ?? "keyhaven@localhost"
-        guard mailFrom.contains("@"), !mailFrom.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) else {
+        // Scalars, not Characters: "\r\n" is one Character and would slip past a Character check.
+        guard mailFrom.contains("@"),
+            !mailFrom.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "<" || $0 == ">" || $0 == " " })
+        else {
             throw Error(variable: "KEYHAVEN_MAIL_FROM", reason: "must be a plain email address, got \(quoted(mailFrom))")
         }
 
@@ -133,5 +136,6 @@ public struct Configuration: Sendable {
         return (host, port)
     }
 
-    private static func quoted(_ text: String) -> String { "\"\(text.prefix(200))\"" }
+    /// Quotes a value for an error line, escaping control characters so it stays one line.
+    private static func quoted(_ text: String) -> String { String(text.prefix(200)).debugDescription }
 }

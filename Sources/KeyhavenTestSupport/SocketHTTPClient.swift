@@ -3,7 +3,7 @@ public import KeyhavenHTTP
 
 /// A minimal HTTP/1.1 client over a raw TCP socket, for tests against the real server:
 /// it can send exactly the bytes a test wants (slowly, malformed, oversized).
-public final class SocketHTTPClient {
+public final class SocketHTTPClient: @unchecked Sendable {  // one socket; tests use it from one thread at a time
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
@@ -68,7 +68,11 @@ public final class SocketHTTPClient {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" { head += "Content-Length: \(body.count)\r\n" }
-        try client.send(Array((head + "\r\n").utf8) + body)
+        do {
+            try client.send(Array((head + "\r\n").utf8) + body)
+        } catch {
+            // A server may answer early (413) and close before the body is sent: read that answer.
+        }
         return try client.readResponse()
     }
 

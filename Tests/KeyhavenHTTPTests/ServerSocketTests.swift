@@ -1,0 +1,173 @@
+import Foundation
+import KeyhavenHTTP
+import KeyhavenTestSupport
+import Testing
+
+/// The real libmicrohttpd server over real sockets.
+@Suite(.serialized)
+struct ServerSocketTests {
+    private func startServer(threads: Int = 2, tls: HTTPServer.TLSMaterial? = nil) throws -> HTTPServer {
+        try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threadCount: threads, tls: tls, idleTimeoutSeconds: 30),
+            responder: Fixtures.responder())
+    }
+
+    @Test func servesOnAnEphemeralPort() throws {
+        let server = try startServer()
+        defer { server.shutdown() }
+        #expect(server.port != 0)
+        let response = try SocketHTTPClient.request(port: server.port, method: "GET", path: "/items/42?x=1", headers: ["X-Request-Id": "sock-1"])
+        #expect(response.status == 200)
+        #expect(try response.decode([String: String].self) == ["id": "42"])
+        #expect(response.headers["X-Request-Id"] == "sock-1")
+        #expect(response.headers["Server"] == nil)
+    }
+
+    @Test func problemsOverTheWire() throws {
+        let server = try startServer()
+        defer { server.shutdown() }
+        let notFound = try SocketHTTPClient.request(port: server.port, method: "GET", path: "/nope")
+        #expect(notFound.status == 404)
+        #expect(notFound.headers["Content-Type"] == "application/problem+json")
+        #expect(notFound.headers["X-Request-Id"] != nil)
+
+        let malformed = try SocketHTTPClient.request(
+            port: server.port, method: "POST", path: "/greet", headers: ["Content-Type": "application/json"], body: Array("{oops".utf8))
+        #expect(malformed.status == 400)
+        #expect(malformed.headers["X-Request-Id"] != nil)
+
+        let notAllowed = try SocketHTTPClient.request(port: server.port, method: "PATCH", path: "/hello")
+        #expect(notAllowed.status == 405)
+        #expect(notAllowed.headers["Allow"] == "GET, HEAD")
+    }
+
+    @Test func oversizedBodyIs413WithContentLengthOrChunked() throws {
+        let server = try startServer()
+        defer { server.shutdown() }
+        let big = [UInt8](repeating: 0x61, count: 2 << 20)
+        let declared = try SocketHTTPClient.request(
+            port: server.port, method: "POST", path: "/greet", headers: ["Content-Type": "application/json"], body: big)
+        #expect(declared.status == 413)
+        #expect(try declared.decode(Fixtures.Problem.self).code == "payload_too_large")
+        #expect(declared.headers["X-Request-Id"] != nil)
+
+        // Chunked: no length announced, the limit is enforced while reading.
+        let client = try SocketHTTPClient(port: server.port)
+        var request = Array("POST /greet HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        let chunk = [UInt8](repeating: 0x61, count: 256 * 1024)
+        for _ in 0..<6 { request += Array("40000\r\n".utf8) + chunk + Array("\r\n".utf8) }
+        request += Array("0\r\n\r\n".utf8)
+        _ = try? client.send(request)  // the server may answer 413 and close before all is sent
+        #expect(try client.readResponse().status == 413)
+    }
+
+    @Test func oversizedHeadersAreRefused() throws {
+        let server = try startServer()
+        defer { server.shutdown() }
+        let response = try SocketHTTPClient.request(
+            port: server.port, method: "GET", path: "/hello", headers: ["X-Padding": String(repeating: "p", count: 100_000)])
+        #expect(response.status == 431 || response.status == 413)
+    }
+
+    /// Eight clients trickle header bytes at one per second into a server with two threads; normal
+    /// requests must still be answered, because a slow client holds a socket, not a thread.
+    @Test func slowClientsDoNotBlockOthers() throws {
+        let server = try startServer(threads: 2)
+        defer { server.shutdown(gracePeriod: .zero) }
+        let slowClients = try (0..<8).map { _ in try SocketHTTPClient(port: server.port) }
+        let stop = Atomic(false)
+        let trickle = Thread {
+            let bytes = Array("GET /hello HTTP/1.1\r\nHost: slow\r\nX-Slow: ".utf8)
+            var index = 0
+            while !stop.value {
+                for client in slowClients { try? client.send([bytes[index % bytes.count]]) }
+                index += 1
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+        trickle.start()
+        defer { stop.value = true }
+        Thread.sleep(forTimeInterval: 1.5)  // every slow client has started its request
+        for _ in 0..<20 {
+            let response = try SocketHTTPClient.request(port: server.port, method: "GET", path: "/hello")
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test func shutdownLetsRequestsInFlightFinish() throws {
+        let server = try startServer()
+        let result = Atomic<Int>(0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let status = (try? SocketHTTPClient.request(port: server.port, method: "GET", path: "/slow").status) ?? -1
+            result.value = status
+            done.signal()
+        }.start()
+        while server.requestsInFlight == 0 { Thread.sleep(forTimeInterval: 0.01) }
+        server.shutdown(gracePeriod: .seconds(10))
+        done.wait()
+        #expect(result.value == 200)
+        // And the listening socket is gone.
+        #expect(throws: SocketHTTPClient.Failure.self) { try SocketHTTPClient(port: server.port) }
+    }
+
+    @Test func servesHTTPSWithModernTLSOnly() throws {
+        let directory = NSTemporaryDirectory() + "kh-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (certificate, key) = try makeCertificate(in: directory)
+        let server = try startServer(tls: .init(certificatePEM: certificate, privateKeyPEM: key))
+        defer { server.shutdown() }
+        let url = "https://127.0.0.1:\(server.port)/hello"
+        let ok = try curl(["-sS", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", directory + "/cert.pem", url])
+        #expect(ok.status == 0)
+        #expect(ok.output.hasPrefix("200 0"))  // 200, and the certificate verified for 127.0.0.1
+        let old = try curl(["-sS", "-k", "--tlsv1.1", "--tls-max", "1.1", "-o", "/dev/null", url])
+        #expect(old.status != 0)
+    }
+
+    private func makeCertificate(in directory: String) throws -> (String, String) {
+        let result = try run(
+            "/usr/bin/openssl",
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
+        #expect(result.status == 0)
+        return (try String(contentsOfFile: directory + "/cert.pem", encoding: .utf8), try String(contentsOfFile: directory + "/key.pem", encoding: .utf8))
+    }
+
+    private func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try run("/usr/bin/curl", ["--max-time", "10"] + arguments)
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
+
+/// A tiny locked box for values shared with helper threads in tests.
+final class Atomic<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored
+        }
+        set {
+            lock.lock()
+            stored = newValue
+            lock.unlock()
+        }
+    }
+}
