@@ -48,6 +48,7 @@ public struct Application: Sendable {
         database.close()
         sources.forEach { $0.cancel() }
         logger.info("stopped")
+        logger.flush()
     }
 }
 

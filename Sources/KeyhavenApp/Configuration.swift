@@ -57,7 +57,9 @@ public struct Configuration: Sendable {
 
         let listen = value("KEYHAVEN_LISTEN") ?? "127.0.0.1:8443"
         guard let (host, port) = parseListen(listen) else {
-            throw Error(variable: "KEYHAVEN_LISTEN", reason: "must be host:port with an IP address host (e.g. 127.0.0.1:8443 or [::1]:8443), got \(quoted(listen))")
+            throw Error(
+                variable: "KEYHAVEN_LISTEN",
+                reason: "must be host:port with an IP address host (e.g. 127.0.0.1:8443 or [::1]:8443), got \(quoted(listen))")
         }
 
         let dataDirectory = value("KEYHAVEN_DATA_DIR") ?? "./data"
@@ -75,12 +77,15 @@ public struct Configuration: Sendable {
         let certificate = value("KEYHAVEN_TLS_CERT")
         let key = value("KEYHAVEN_TLS_KEY")
         guard (certificate == nil) == (key == nil) else {
-            throw Error(variable: certificate == nil ? "KEYHAVEN_TLS_CERT" : "KEYHAVEN_TLS_KEY", reason: "set both KEYHAVEN_TLS_CERT and KEYHAVEN_TLS_KEY, or neither")
+            throw Error(
+                variable: certificate == nil ? "KEYHAVEN_TLS_CERT" : "KEYHAVEN_TLS_KEY",
+                reason: "set both KEYHAVEN_TLS_CERT and KEYHAVEN_TLS_KEY, or neither")
         }
 
         let costText = value("KEYHAVEN_BCRYPT_COST") ?? "12"
         guard let cost = Int(costText), (10...15).contains(cost) || (cost == 4 && environment == .test) else {
-            throw Error(variable: "KEYHAVEN_BCRYPT_COST", reason: "must be an integer from 10 to 15 (4 only with KEYHAVEN_ENV=test), got \(quoted(costText))")
+            throw Error(
+                variable: "KEYHAVEN_BCRYPT_COST", reason: "must be an integer from 10 to 15 (4 only with KEYHAVEN_ENV=test), got \(quoted(costText))")
         }
 
         var smtpURL: URL?
@@ -98,7 +103,9 @@ public struct Configuration: Sendable {
         let clientID = value("KEYHAVEN_GITHUB_CLIENT_ID")
         let clientSecret = value("KEYHAVEN_GITHUB_CLIENT_SECRET")
         guard (clientID == nil) == (clientSecret == nil) else {
-            throw Error(variable: clientID == nil ? "KEYHAVEN_GITHUB_CLIENT_ID" : "KEYHAVEN_GITHUB_CLIENT_SECRET", reason: "set both the GitHub client id and secret, or neither")
+            throw Error(
+                variable: clientID == nil ? "KEYHAVEN_GITHUB_CLIENT_ID" : "KEYHAVEN_GITHUB_CLIENT_SECRET",
+                reason: "set both the GitHub client id and secret, or neither")
         }
 
         var proxies: [IPAddressRange] = []

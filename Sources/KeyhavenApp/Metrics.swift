@@ -48,8 +48,12 @@ public final class Metrics: Sendable {
         var lines: [String] = []
         lines.append("# HELP keyhaven_http_requests_total HTTP requests by method, route and status.")
         lines.append("# TYPE keyhaven_http_requests_total counter")
-        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            lines.append("keyhaven_http_requests_total{method=\"\(Self.escape(key.method))\",route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)")
+        for (key, count) in snapshot.requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
+            lines.append(
+                "keyhaven_http_requests_total{method=\"\(Self.escape(key.method))\",route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(count)"
+            )
         }
         lines.append("# HELP keyhaven_http_request_duration_seconds Time from request received to response ready, by route.")
         lines.append("# TYPE keyhaven_http_request_duration_seconds histogram")

@@ -92,7 +92,8 @@ extension HTTPError {
         let problem = Problem(
             type: "urn:keyhaven:problem:\(code)", title: title, status: status, detail: detail, code: code,
             requestId: requestID, errors: fieldErrors.isEmpty ? nil : fieldErrors)
-        var response = (try? Response.json(problem, status: status))
+        var response =
+            (try? Response.json(problem, status: status))
             ?? Response(status: status, body: Array(#"{"status":500,"code":"internal_error"}"#.utf8))
         response.headers.replaceOrAdd(name: "Content-Type", value: "application/problem+json")
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {

@@ -10,8 +10,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// The first value of `name`, compared case-insensitively.
     public subscript(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return fields.first { $0.name.lowercased() == lowered }?.value
+        fields.first { Self.namesMatch($0.name, name) }?.value
     }
 
     /// Appends a field (a second `Set-Cookie`, say) without removing existing ones.
@@ -31,8 +30,24 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     public mutating func remove(name: String) {
-        let lowered = name.lowercased()
-        fields.removeAll { $0.name.lowercased() == lowered }
+        fields.removeAll { Self.namesMatch($0.name, name) }
+    }
+
+    /// ASCII case-insensitive comparison without allocating (header names are ASCII tokens).
+    public static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let l?, let r?):
+                if l == r { continue }
+                let lowerL = l >= 65 && l <= 90 ? l | 0x20 : l
+                let lowerR = r >= 65 && r <= 90 ? r | 0x20 : r
+                if lowerL != lowerR { return false }
+            default: return false
+            }
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {

@@ -27,12 +27,13 @@ public final class HTTPServer: Sendable {
             host: String = "127.0.0.1", port: UInt16 = 8443,
             threadCount: Int? = nil, tls: TLSMaterial? = nil,
             maximumBodyBytes: Int = 1 << 20, connectionLimit: Int = 1000, connectionsPerAddressLimit: Int = 200,
-            idleTimeoutSeconds: Int = 30, connectionMemoryLimitBytes: Int = 64 * 1024
+            idleTimeoutSeconds: Int = 30, connectionMemoryLimitBytes: Int = 32 * 1024
         ) {
             self.host = host
             self.port = port
-            // Handlers block on the database, so a few threads per core keep the pool from stalling.
-            self.threadCount = threadCount ?? max(4, ProcessInfo.processInfo.activeProcessorCount * 4)
+            // Handlers block on the database, so two threads per core keep the pool busy while one
+            // waits; more only added context switches in `make bench`.
+            self.threadCount = threadCount ?? max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
             self.tls = tls
             self.maximumBodyBytes = maximumBodyBytes
             self.connectionLimit = connectionLimit
@@ -227,7 +228,7 @@ private func respond(
     }
     guard let handle else { return .NO }
     defer { MHD_destroy_response(handle) }
-    for field in response.headers where field.name.lowercased() != "content-length" {
+    for field in response.headers where !HTTPHeaders.namesMatch(field.name, "Content-Length") {
         _ = MHD_add_response_header(handle, field.name, field.value)
     }
     return MHD_queue_response(connection, UInt32(response.status), handle)

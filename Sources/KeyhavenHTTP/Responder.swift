@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a `Request` into a `Response`: routing, middleware, the single place where errors become
 /// problem+json, and the headers every response carries. The server and the test client both
 /// call `respond(to:)`, so in-process tests exercise exactly what a socket would.
@@ -91,10 +93,16 @@ public struct Responder: Sendable {
         {
             return supplied
         }
-        var generator = SystemRandomNumberGenerator()  // getrandom(2): unpredictable
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return String(high, radix: 16).leftPadded(to: 16) + String(low, radix: 16).leftPadded(to: 16)
+        // arc4random_buf: glibc's ChaCha20 generator seeded from the kernel; no syscall per id.
+        var random = [UInt8](repeating: 0, count: 16)
+        arc4random_buf(&random, random.count)
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8](repeating: 0, count: 32)
+        for (index, byte) in random.enumerated() {
+            hex[index * 2] = digits[Int(byte >> 4)]
+            hex[index * 2 + 1] = digits[Int(byte & 0x0f)]
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     private static func isRequestIDCharacter(_ byte: UInt8) -> Bool {
@@ -123,11 +131,5 @@ public struct Responder: Sendable {
 
     private func isTrusted(_ address: String) -> Bool {
         options.trustedProxies.contains { $0.contains(address) }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        String(repeating: "0", count: max(0, length - count)) + self
     }
 }

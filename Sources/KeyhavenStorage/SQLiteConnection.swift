@@ -81,7 +81,8 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
             case .text(let value): status = sqlite3_bind_text(statement, index, value, -1, keyhaven_sqlite_transient())
             case .blob(let value):
                 status = value.withUnsafeBytes {
-                    sqlite3_bind_blob(statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), keyhaven_sqlite_transient())
+                    sqlite3_bind_blob(
+                        statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), keyhaven_sqlite_transient())
                 }
             case .null: status = sqlite3_bind_null(statement, index)
             }

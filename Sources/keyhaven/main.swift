@@ -35,9 +35,11 @@ case "serve":
     do {
         try buildApplication(configuration: configuration, logger: logger).run()
     } catch let error as Configuration.Error {
+        logger.flush()
         fail("configuration error: \(error)", code: 2)
     } catch {
         logger.error("start-up failed", ["error": .string("\(error)")])
+        logger.flush()
         fail("cannot start: \(error)", code: 1)
     }
 case "migrate":

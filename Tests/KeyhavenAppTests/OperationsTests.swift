@@ -48,7 +48,8 @@ struct OperationsTests {
 
     @Test func accessLogIsStructuredAndCarriesNoQueryOrBody() throws {
         let test = try TestApplication()
-        test.client.execute("GET", "/healthz?token=hunter2-secret", headers: ["X-Request-Id": "log-test-1", "Authorization": "Bearer sekrit.jwt.value"])
+        test.client.execute(
+            "GET", "/healthz?token=hunter2-secret", headers: ["X-Request-Id": "log-test-1", "Authorization": "Bearer sekrit.jwt.value"])
         let line = try #require(test.logs.lines.last { $0.contains("log-test-1") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["msg"] as? String == "request")

@@ -88,7 +88,9 @@ struct ResponderTests {
 
         let proxied = TestClient(responder: Fixtures.responder(trustedProxies: ["10.0.0.0/8", "::1"]), peerAddress: "10.1.2.3")
         // The client is the rightmost hop that is not a trusted proxy; spoofed entries to its left are ignored.
-        #expect(try proxied.execute("GET", "/whoami", headers: ["X-Forwarded-For": "6.6.6.6, 198.51.100.7, 10.9.9.9"]).decode([String: String].self)["ip"] == "198.51.100.7")
+        #expect(
+            try proxied.execute("GET", "/whoami", headers: ["X-Forwarded-For": "6.6.6.6, 198.51.100.7, 10.9.9.9"]).decode([String: String].self)["ip"]
+                == "198.51.100.7")
         #expect(try proxied.execute("GET", "/whoami").decode([String: String].self)["ip"] == "10.1.2.3")
         #expect(try proxied.execute("GET", "/whoami", headers: ["X-Forwarded-For": "garbage"]).decode([String: String].self)["ip"] == "10.1.2.3")
     }
@@ -127,7 +129,8 @@ struct JSONBodyTests {
         let response = client.execute("POST", "/greet", headers: ["Content-Type": "text/plain"], body: Array(#"{"name":"a"}"#.utf8))
         #expect(response.status == 415)
         #expect(client.execute("POST", "/greet", body: Array(#"{"name":"a"}"#.utf8)).status == 415)
-        let charset = client.execute("POST", "/greet", headers: ["Content-Type": "application/json; charset=utf-8"], body: Array(#"{"name":"a"}"#.utf8))
+        let charset = client.execute(
+            "POST", "/greet", headers: ["Content-Type": "application/json; charset=utf-8"], body: Array(#"{"name":"a"}"#.utf8))
         #expect(charset.status == 201)
     }
 

@@ -53,7 +53,8 @@ struct ServerSocketTests {
 
         // Chunked: no length announced, the limit is enforced while reading.
         let client = try SocketHTTPClient(port: server.port)
-        var request = Array("POST /greet HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        var request = Array(
+            "POST /greet HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
         let chunk = [UInt8](repeating: 0x61, count: 256 * 1024)
         for _ in 0..<6 { request += Array("40000\r\n".utf8) + chunk + Array("\r\n".utf8) }
         request += Array("0\r\n\r\n".utf8)
@@ -129,10 +130,14 @@ struct ServerSocketTests {
     private func makeCertificate(in directory: String) throws -> (String, String) {
         let result = try run(
             "/usr/bin/openssl",
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+            ])
         #expect(result.status == 0)
-        return (try String(contentsOfFile: directory + "/cert.pem", encoding: .utf8), try String(contentsOfFile: directory + "/key.pem", encoding: .utf8))
+        return (
+            try String(contentsOfFile: directory + "/cert.pem", encoding: .utf8), try String(contentsOfFile: directory + "/key.pem", encoding: .utf8)
+        )
     }
 
     private func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {

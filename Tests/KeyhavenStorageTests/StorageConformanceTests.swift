@@ -85,7 +85,8 @@ struct StorageConformanceTests {
             try connection.execute(
                 "INSERT INTO samples (t, i, b, n) VALUES ($1, $2, $3, $4)",
                 [.text(hostile), .integer(-9_007_199_254_740_993), .blob(bytes), .null])
-            return try connection.query("SELECT t, i, b, n FROM samples WHERE t = $1 AND i = $2", [.text(hostile), .integer(-9_007_199_254_740_993)])[0]
+            return try connection.query(
+                "SELECT t, i, b, n FROM samples WHERE t = $1 AND i = $2", [.text(hostile), .integer(-9_007_199_254_740_993)])[0]
         }
         #expect(try row.string("t") == hostile)
         #expect(try row.integer("i") == -9_007_199_254_740_993)

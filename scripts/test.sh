@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make test: build with warnings as errors, lint, start a throwaway PostgreSQL, run every test
+# against SQLite and PostgreSQL, stop PostgreSQL (even on failure).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh test
+
+echo "== lint (swift format)"
+swift format lint --strict --recursive Package.swift Sources Tests
+
+echo "== build (warnings are errors)"
+swift build --build-tests -Xswiftc -warnings-as-errors
+
+pg_dir=$(mktemp -d /tmp/keyhaven-pg.XXXXXX)
+pg_port=${KEYHAVEN_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+cleanup() { scripts/pg.sh stop "$pg_dir" || true; rm -rf "$pg_dir"; }
+trap cleanup EXIT
+echo "== starting PostgreSQL on 127.0.0.1:$pg_port"
+scripts/pg.sh start "$pg_dir" "$pg_port"
+
+echo "== tests (SQLite and PostgreSQL)"
+KEYHAVEN_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres" \
+KEYHAVEN_REQUIRE_POSTGRES=1 \
+  swift test -Xswiftc -warnings-as-errors
