@@ -6,6 +6,9 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are C-variadic and
    cannot be called from Swift. These non-variadic wrappers are the only way in. */
@@ -41,5 +44,10 @@ static inline int keyhaven_mhd_client_address(struct MHD_Connection *connection,
         return inet_ntop(AF_INET6, &v6->sin6_addr, out, out_len) ? 0 : -1;
     }
     return -1;
+}
+/* Lowers the calling thread's scheduling priority (Linux keeps nice values per thread). */
+static inline int keyhaven_set_thread_niceness(int niceness)
+{
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), niceness);
 }
 #endif

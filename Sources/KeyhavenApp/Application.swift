@@ -11,6 +11,8 @@ public struct Application: Sendable {
     public let metrics: Metrics
     public let logger: Logger
     public let responder: Responder
+    /// Runs CPU-heavy routes (password hashing) off the connection threads; one thread per core.
+    public let workPool: WorkPool
     /// Every (method, path pattern) the router serves.
     public let routes: [(method: String, pattern: String)]
 
@@ -19,7 +21,7 @@ public struct Application: Sendable {
     public func startServer(port: UInt16? = nil) throws -> HTTPServer {
         let tls = try TLSSetup.material(configuration: configuration, logger: logger)
         let serverConfiguration = HTTPServer.Configuration(host: configuration.listenHost, port: port ?? configuration.listenPort, tls: tls)
-        return try HTTPServer(configuration: serverConfiguration, responder: responder)
+        return try HTTPServer(configuration: serverConfiguration, responder: responder, workPool: workPool)
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish and
@@ -45,6 +47,7 @@ public struct Application: Sendable {
         stop.wait()
         logger.info("shutting down", ["in_flight": .integer(server.requestsInFlight)])
         server.shutdown(gracePeriod: .seconds(10))
+        workPool.stop()
         database.close()
         sources.forEach { $0.cancel() }
         logger.info("stopped")
@@ -64,15 +67,28 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let keys = try KeyMaterial.load(configuration: configuration, freshInstall: freshInstall, logger: logger)
         let metrics = Metrics()
 
+        let users = SQLUserRepository(database: database)
+        let sessions = SQLSessionRepository(database: database)
+        let tokens = try TokenIssuer(signingKeys: keys.tokenSigningKeys, settings: configuration.security, publicURL: configuration.publicURL)
+        // One server keeps its buckets in memory; servers sharing PostgreSQL share them there.
+        let rateLimitStore: any RateLimitStore =
+            database.backend == .postgres ? SQLRateLimitStore(database: database) : MemoryRateLimitStore()
+        let authenticator = Authenticator(tokens: tokens, users: users, sessions: sessions, logger: logger)
+
         var router = Router()
         OperationsController(database: database, metrics: metrics).register(on: &router)
+        AuthController(
+            users: users, sessions: sessions, audit: SQLAuditLogRepository(database: database),
+            hasher: try PasswordHasher(masterKeys: keys.masterKeys, cost: configuration.bcryptCost), tokens: tokens,
+            limiter: RateLimiter(store: rateLimitStore), authenticator: authenticator, settings: configuration.security, logger: logger
+        ).register(on: &router)
 
         let responder = Responder(
             router: router, observer: RequestTelemetry(logger: logger, metrics: metrics),
             options: .init(httpsEnabled: configuration.tlsEnabled, trustedProxies: configuration.trustedProxies))
         return Application(
             configuration: configuration, database: database, keys: keys, metrics: metrics, logger: logger, responder: responder,
-            routes: router.registeredRoutes)
+            workPool: WorkPool(threadCount: ProcessInfo.processInfo.activeProcessorCount), routes: router.registeredRoutes)
     } catch {
         database.close()
         throw error

@@ -28,6 +28,7 @@ public struct Configuration: Sendable {
     public var githubWebURL: URL
     public var publicURL: URL
     public var trustedProxies: [IPAddressRange]
+    public var security = SecuritySettings()
 
     /// A configuration value that cannot be used. `description` is the one line an operator sees.
     public struct Error: Swift.Error, CustomStringConvertible, Equatable {
@@ -126,7 +127,7 @@ public struct Configuration: Sendable {
             githubAPIURL: try url("KEYHAVEN_GITHUB_API_URL", default: "https://api.github.com", schemes: ["http", "https"]),
             githubWebURL: try url("KEYHAVEN_GITHUB_WEB_URL", default: "https://github.com", schemes: ["http", "https"]),
             publicURL: try url("KEYHAVEN_PUBLIC_URL", default: "https://localhost:8443", schemes: ["http", "https"]),
-            trustedProxies: proxies)
+            trustedProxies: proxies, security: SecuritySettings())
     }
 
     /// GitHub features answer 503 unless both OAuth credentials are configured.

@@ -9,15 +9,29 @@ enum OpenAPIDocument {
             "version": "1.0.0",
             "description": "Self-hosted password manager server with a GitHub secret scanner. Errors are RFC 9457 problem+json with a stable `code`. Every response carries X-Request-Id and Cache-Control: no-store unless stated."
           },
-          "servers": [{"url": "https://localhost:8443"}],
+          "servers": [
+            {
+              "url": "https://localhost:8443"
+            }
+          ],
           "paths": {
             "/healthz": {
               "get": {
                 "summary": "Liveness: the process is up.",
                 "operationId": "healthz",
                 "responses": {
-                  "200": {"description": "Alive.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}
-                }
+                  "200": {
+                    "description": "Alive.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Status"
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": []
               }
             },
             "/readyz": {
@@ -25,9 +39,21 @@ enum OpenAPIDocument {
                 "summary": "Readiness: the database answers.",
                 "operationId": "readyz",
                 "responses": {
-                  "200": {"description": "Ready.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
-                  "503": {"$ref": "#/components/responses/Problem"}
-                }
+                  "200": {
+                    "description": "Ready.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Status"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": []
               }
             },
             "/metrics": {
@@ -35,8 +61,18 @@ enum OpenAPIDocument {
                 "summary": "Prometheus metrics (text exposition format 0.0.4).",
                 "operationId": "metrics",
                 "responses": {
-                  "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}
-                }
+                  "200": {
+                    "description": "Metrics.",
+                    "content": {
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": []
               }
             },
             "/openapi.json": {
@@ -44,8 +80,497 @@ enum OpenAPIDocument {
                 "summary": "This document.",
                 "operationId": "openapi",
                 "responses": {
-                  "200": {"description": "The OpenAPI document.", "content": {"application/json": {"schema": {"type": "object"}}}}
-                }
+                  "200": {
+                    "description": "The OpenAPI document.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": []
+              }
+            },
+            "/auth/signup": {
+              "post": {
+                "summary": "Create an account.",
+                "operationId": "signup",
+                "responses": {
+                  "201": {
+                    "description": "Created; sign in with /auth/login.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "user"
+                          ],
+                          "properties": {
+                            "user": {
+                              "$ref": "#/components/schemas/User"
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Location": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "email",
+                          "password"
+                        ],
+                        "properties": {
+                          "email": {
+                            "type": "string",
+                            "format": "email",
+                            "maxLength": 254
+                          },
+                          "password": {
+                            "type": "string",
+                            "minLength": 12,
+                            "maxLength": 1024,
+                            "description": "Not a common password and not the email address."
+                          },
+                          "enable_2fa": {
+                            "type": "boolean",
+                            "description": "Two-factor enrolment at signup is not available yet: true is refused with 422."
+                          },
+                          "two_factor_method": {
+                            "type": "string",
+                            "enum": [
+                              "totp",
+                              "email"
+                            ]
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": []
+              }
+            },
+            "/auth/login": {
+              "post": {
+                "summary": "Sign in with email and password.",
+                "operationId": "login",
+                "responses": {
+                  "200": {
+                    "description": "Signed in.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Tokens"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "email",
+                          "password"
+                        ],
+                        "properties": {
+                          "email": {
+                            "type": "string"
+                          },
+                          "password": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": []
+              }
+            },
+            "/auth/refresh": {
+              "post": {
+                "summary": "Trade a refresh token for a new token pair (the old refresh token is spent; presenting a spent one ends the session).",
+                "operationId": "refresh",
+                "responses": {
+                  "200": {
+                    "description": "New tokens.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Tokens"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "refresh_token"
+                        ],
+                        "properties": {
+                          "refresh_token": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": []
+              }
+            },
+            "/auth/logout": {
+              "post": {
+                "summary": "End this session (and, if given, the session of that refresh token).",
+                "operationId": "logout",
+                "responses": {
+                  "204": {
+                    "description": "Signed out."
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "requestBody": {
+                  "required": false,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "properties": {
+                          "refresh_token": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ]
+              }
+            },
+            "/auth/logout-all": {
+              "post": {
+                "summary": "End every session of the user, this one included.",
+                "operationId": "logoutAll",
+                "responses": {
+                  "204": {
+                    "description": "All sessions ended."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ]
+              }
+            },
+            "/auth/change-password": {
+              "post": {
+                "summary": "Change the password; every other session ends.",
+                "operationId": "changePassword",
+                "responses": {
+                  "204": {
+                    "description": "Changed."
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "current_password",
+                          "new_password"
+                        ],
+                        "properties": {
+                          "current_password": {
+                            "type": "string"
+                          },
+                          "new_password": {
+                            "type": "string",
+                            "minLength": 12,
+                            "maxLength": 1024
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ]
+              }
+            },
+            "/auth/me": {
+              "get": {
+                "summary": "The signed-in user.",
+                "operationId": "me",
+                "responses": {
+                  "200": {
+                    "description": "The user.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/User"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ]
+              },
+              "delete": {
+                "summary": "Delete the account and all its data (password required).",
+                "operationId": "deleteAccount",
+                "responses": {
+                  "204": {
+                    "description": "Deleted."
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "password"
+                        ],
+                        "properties": {
+                          "password": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ]
+              }
+            },
+            "/auth/sessions": {
+              "get": {
+                "summary": "The user's active sessions, newest first.",
+                "operationId": "sessions",
+                "responses": {
+                  "200": {
+                    "description": "A page of sessions.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/Session"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                },
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "default": 50
+                    },
+                    "description": "At most 200; larger values are treated as 200."
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Opaque; the next_cursor of the previous page."
+                  }
+                ]
               }
             }
           },
@@ -53,26 +578,185 @@ enum OpenAPIDocument {
             "schemas": {
               "Status": {
                 "type": "object",
-                "required": ["status"],
-                "properties": {"status": {"type": "string"}}
+                "required": [
+                  "status"
+                ],
+                "properties": {
+                  "status": {
+                    "type": "string"
+                  }
+                }
               },
               "Problem": {
                 "type": "object",
-                "required": ["type", "title", "status", "detail", "code"],
+                "required": [
+                  "type",
+                  "title",
+                  "status",
+                  "detail",
+                  "code"
+                ],
                 "properties": {
-                  "type": {"type": "string"},
-                  "title": {"type": "string"},
-                  "status": {"type": "integer"},
-                  "detail": {"type": "string"},
-                  "code": {"type": "string", "description": "Stable machine-readable error code."},
-                  "request_id": {"type": "string"},
+                  "type": {
+                    "type": "string"
+                  },
+                  "title": {
+                    "type": "string"
+                  },
+                  "status": {
+                    "type": "integer"
+                  },
+                  "detail": {
+                    "type": "string"
+                  },
+                  "code": {
+                    "type": "string",
+                    "description": "Stable machine-readable error code."
+                  },
+                  "request_id": {
+                    "type": "string"
+                  },
                   "errors": {
                     "type": "array",
                     "items": {
                       "type": "object",
-                      "required": ["field", "message"],
-                      "properties": {"field": {"type": "string"}, "message": {"type": "string"}}
+                      "required": [
+                        "field",
+                        "message"
+                      ],
+                      "properties": {
+                        "field": {
+                          "type": "string"
+                        },
+                        "message": {
+                          "type": "string"
+                        }
+                      }
                     }
+                  }
+                }
+              },
+              "User": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "email",
+                  "created_at",
+                  "two_factor",
+                  "github"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "email": {
+                    "type": "string"
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "two_factor": {
+                    "type": "object",
+                    "required": [
+                      "enabled",
+                      "method"
+                    ],
+                    "properties": {
+                      "enabled": {
+                        "type": "boolean"
+                      },
+                      "method": {
+                        "type": [
+                          "string",
+                          "null"
+                        ],
+                        "enum": [
+                          "totp",
+                          "email",
+                          null
+                        ]
+                      }
+                    }
+                  },
+                  "github": {
+                    "type": "object",
+                    "required": [
+                      "linked",
+                      "login"
+                    ],
+                    "properties": {
+                      "linked": {
+                        "type": "boolean"
+                      },
+                      "login": {
+                        "type": [
+                          "string",
+                          "null"
+                        ]
+                      }
+                    }
+                  }
+                }
+              },
+              "Tokens": {
+                "type": "object",
+                "required": [
+                  "access_token",
+                  "refresh_token",
+                  "token_type",
+                  "expires_in"
+                ],
+                "properties": {
+                  "access_token": {
+                    "type": "string",
+                    "description": "EdDSA JWT (kid header) with sub, sid, iat, exp, iss, aud, jti; send as Authorization: Bearer."
+                  },
+                  "refresh_token": {
+                    "type": "string",
+                    "description": "Opaque, single use, stored by the server only as a hash."
+                  },
+                  "token_type": {
+                    "type": "string",
+                    "const": "Bearer"
+                  },
+                  "expires_in": {
+                    "type": "integer",
+                    "description": "Seconds until the access token expires."
+                  }
+                }
+              },
+              "Session": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "created_at",
+                  "last_used_at",
+                  "ip",
+                  "user_agent",
+                  "current"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "last_used_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "ip": {
+                    "type": "string"
+                  },
+                  "user_agent": {
+                    "type": "string"
+                  },
+                  "current": {
+                    "type": "boolean",
+                    "description": "True for the session making this request."
                   }
                 }
               }
@@ -80,10 +764,42 @@ enum OpenAPIDocument {
             "responses": {
               "Problem": {
                 "description": "An error (RFC 9457).",
-                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                "content": {
+                  "application/problem+json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Problem"
+                    }
+                  }
+                },
+                "headers": {
+                  "Retry-After": {
+                    "description": "With 429: seconds to wait.",
+                    "schema": {
+                      "type": "integer"
+                    }
+                  },
+                  "WWW-Authenticate": {
+                    "description": "With 401: Bearer.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            },
+            "securitySchemes": {
+              "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT"
               }
             }
-          }
+          },
+          "security": [
+            {
+              "bearerAuth": []
+            }
+          ]
         }
         """#
 }

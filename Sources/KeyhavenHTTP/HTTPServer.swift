@@ -74,9 +74,13 @@ public final class HTTPServer: Sendable {
         var cStrings: [UnsafeMutablePointer<CChar>]
     }
 
-    public init(configuration: Configuration, responder: Responder) throws {
-        let context = ServerContext(responder: responder, maximumBodyBytes: configuration.maximumBodyBytes)
-        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+    /// `workPool` runs the routes marked CPU-intensive: their connection is suspended while the
+    /// pool works, so the connection threads keep serving everything else.
+    public init(configuration: Configuration, responder: Responder, workPool: WorkPool? = nil) throws {
+        let context = ServerContext(responder: responder, maximumBodyBytes: configuration.maximumBodyBytes, workPool: workPool)
+        var flags =
+            MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue
         var options: [MHD_OptionItem] = [
             MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threadCount), ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
@@ -150,20 +154,40 @@ public final class HTTPServer: Sendable {
 final class ServerContext: Sendable {
     let responder: Responder
     let maximumBodyBytes: Int
+    let workPool: WorkPool?
     let inFlight = Atomic<Int>(0)
 
-    init(responder: Responder, maximumBodyBytes: Int) {
+    init(responder: Responder, maximumBodyBytes: Int, workPool: WorkPool?) {
         self.responder = responder
         self.maximumBodyBytes = maximumBodyBytes
+        self.workPool = workPool
     }
 }
 
 /// Per-request state kept in libmicrohttpd's `*req_cls` while the body arrives.
-final class RequestState {
+final class RequestState: @unchecked Sendable {
     let server: ServerContext
     var body: [UInt8] = []
     var tooLarge = false
+    /// Set once the request went to the work pool; the connection is suspended until
+    /// `offloadedResponse` is filled in and the connection resumed.
+    var offloaded = false
+    private let lock = NSLock()
+    private var response: Response?
     init(server: ServerContext) { self.server = server }
+
+    var offloadedResponse: Response? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return response
+        }
+        set {
+            lock.lock()
+            response = newValue
+            lock.unlock()
+        }
+    }
 }
 
 // MARK: - C callbacks (no captures: context arrives through the void * arguments)
@@ -213,6 +237,12 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         return .YES
     }
 
+    // Called again after a resume: the work pool has produced the response.
+    if state.offloaded {
+        guard let response = state.offloadedResponse else { return .YES }
+        return queue(response, on: connection)
+    }
+
     // Last call: the whole request is here.
     return respond(connection, server: server, url: url, method: method, state: state)
 }
@@ -222,7 +252,27 @@ private func respond(
     state: RequestState
 ) -> MHD_Result {
     let request = makeRequest(connection, url: url, method: method, state: state, server: server)
-    let response = server.responder.respond(to: request)
+    if let pool = server.workPool, server.responder.isCPUIntensive(request) {
+        state.offloaded = true
+        MHD_suspend_connection(connection)
+        let connectionAddress = UInt(bitPattern: connection)
+        let accepted = pool.submit {
+            state.offloadedResponse = server.responder.respond(to: request)
+            MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
+        }
+        if accepted { return .YES }
+        MHD_resume_connection(connection)
+        state.offloadedResponse = server.responder.respond(
+            to: Request(
+                method: request.method, path: request.path, headers: request.headers, peerAddress: request.peerAddress,
+                transportError: HTTPError(
+                    status: 503, code: "overloaded", detail: "The server is busy; try again shortly.", headers: ["Retry-After": "1"])))
+        return .YES
+    }
+    return queue(server.responder.respond(to: request), on: connection)
+}
+
+private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {
     let handle: OpaquePointer? = response.body.withUnsafeBytes { bytes in
         MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
     }

@@ -54,14 +54,19 @@ extension Request {
         }
     }
 
+    /// The inverse of `convertFromSnakeCase` for our field names: `loudVoice` → `loud_voice`,
+    /// `enable2Fa` → `enable_2fa`.
     private static func snakeCase(_ name: String) -> String {
         var result = ""
+        var previous: Character?
         for character in name {
-            if character.isUppercase {
-                result += "_" + character.lowercased()
-            } else {
-                result.append(character)
+            if character.isNumber, let previous, previous.isLetter {
+                result += "_"
+            } else if character.isUppercase, let previous, !previous.isNumber {
+                result += "_"
             }
+            result += character.lowercased()
+            previous = character
         }
         return result
     }

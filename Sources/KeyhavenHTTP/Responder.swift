@@ -50,6 +50,15 @@ public struct Responder: Sendable {
         return response
     }
 
+    /// Whether the request will be handled by a CPU-intensive route (the server then runs it on
+    /// its work pool).
+    public func isCPUIntensive(_ request: Request) -> Bool {
+        guard request.transportError == nil, case .found(let route, _) = router.match(method: request.method, path: request.path) else {
+            return false
+        }
+        return route.isCPUIntensive
+    }
+
     private func route(_ request: Request, context: inout RequestContext) throws -> Response {
         if let transportError = request.transportError { throw transportError }
         switch router.match(method: request.method, path: request.path) {

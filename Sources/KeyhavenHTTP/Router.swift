@@ -10,6 +10,7 @@ public struct Router: Sendable {
         var pattern: String
         var segments: [Segment]
         var handler: Handler
+        var isCPUIntensive: Bool
         var literalCount: Int { segments.filter { if case .literal = $0 { true } else { false } }.count }
     }
 
@@ -28,7 +29,9 @@ public struct Router: Sendable {
 
     public init() {}
 
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, handler: @escaping Handler) {
+    /// Registers a handler. `cpuIntensive` handlers (password hashing) run on the server's
+    /// `WorkPool` instead of a connection thread.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
         let segments = Self.split(pattern).map { segment -> Segment in
             if segment.hasPrefix("{") && segment.hasSuffix("}") {
                 return .parameter(String(segment.dropFirst().dropLast()))
@@ -38,14 +41,18 @@ public struct Router: Sendable {
         precondition(
             !routes.contains { $0.method == method.rawValue && $0.segments == segments },
             "route \(method.rawValue) \(pattern) registered twice")
-        routes.append(Route(method: method.rawValue, pattern: pattern, segments: segments, handler: handler))
+        routes.append(Route(method: method.rawValue, pattern: pattern, segments: segments, handler: handler, isCPUIntensive: cpuIntensive))
     }
 
     public mutating func get(_ pattern: String, handler: @escaping Handler) { add(.get, pattern, handler: handler) }
-    public mutating func post(_ pattern: String, handler: @escaping Handler) { add(.post, pattern, handler: handler) }
+    public mutating func post(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
+        add(.post, pattern, cpuIntensive: cpuIntensive, handler: handler)
+    }
     public mutating func put(_ pattern: String, handler: @escaping Handler) { add(.put, pattern, handler: handler) }
     public mutating func patch(_ pattern: String, handler: @escaping Handler) { add(.patch, pattern, handler: handler) }
-    public mutating func delete(_ pattern: String, handler: @escaping Handler) { add(.delete, pattern, handler: handler) }
+    public mutating func delete(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
+        add(.delete, pattern, cpuIntensive: cpuIntensive, handler: handler)
+    }
 
     /// Every registered (method, pattern), for documentation checks.
     public var registeredRoutes: [(method: String, pattern: String)] { routes.map { ($0.method, $0.pattern) } }

@@ -7,11 +7,50 @@ enum PostgresMigrations {
                 CREATE TABLE users (
                     id TEXT PRIMARY KEY,
                     email TEXT NOT NULL,
+                    email_key TEXT NOT NULL,
                     password_hash TEXT NOT NULL,
                     created_at BIGINT NOT NULL,
                     updated_at BIGINT NOT NULL
                 );
-                CREATE UNIQUE INDEX users_email ON users (email);
-                """)
+                CREATE UNIQUE INDEX users_email_key ON users (email_key);
+                """),
+        Migration(
+            version: 2, name: "create_sessions_audit_rate_limits",
+            sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    last_used_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    revoked_at BIGINT,
+                    ip TEXT NOT NULL,
+                    user_agent TEXT NOT NULL
+                );
+                CREATE INDEX sessions_user ON sessions (user_id, created_at);
+                CREATE TABLE refresh_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    spent_at BIGINT
+                );
+                CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+                CREATE TABLE audit_events (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT,
+                    event TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    ip TEXT NOT NULL,
+                    user_agent TEXT NOT NULL,
+                    detail TEXT
+                );
+                CREATE INDEX audit_events_user ON audit_events (user_id, created_at);
+                CREATE TABLE rate_limits (
+                    key TEXT PRIMARY KEY,
+                    tokens_milli BIGINT NOT NULL,
+                    updated_at_ms BIGINT NOT NULL
+                );
+                """),
     ]
 }

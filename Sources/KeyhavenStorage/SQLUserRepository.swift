@@ -9,8 +9,11 @@ public struct SQLUserRepository: UserRepository {
     public func create(_ user: User) throws {
         try database.write { connection in
             try connection.execute(
-                "INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
-                [.text(user.id.rawValue), .text(user.email), .text(user.passwordHash), .timestamp(user.createdAt), .timestamp(user.updatedAt)])
+                "INSERT INTO users (id, email, email_key, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                [
+                    .text(user.id.rawValue), .text(user.email), .text(user.emailKey), .text(user.passwordHash), .timestamp(user.createdAt),
+                    .timestamp(user.updatedAt),
+                ])
         }
     }
 
@@ -18,8 +21,8 @@ public struct SQLUserRepository: UserRepository {
         try database.read { try $0.query("SELECT * FROM users WHERE id = $1", [.text(id.rawValue)]).first.map(Self.user) }
     }
 
-    public func find(email: String) throws -> User? {
-        try database.read { try $0.query("SELECT * FROM users WHERE email = $1", [.text(email)]).first.map(Self.user) }
+    public func find(emailKey: String) throws -> User? {
+        try database.read { try $0.query("SELECT * FROM users WHERE email_key = $1", [.text(emailKey)]).first.map(Self.user) }
     }
 
     public func updatePasswordHash(id: UserID, passwordHash: String, at date: Date) throws {
@@ -31,12 +34,18 @@ public struct SQLUserRepository: UserRepository {
     }
 
     public func delete(id: UserID) throws -> Bool {
-        try database.write { try $0.execute("DELETE FROM users WHERE id = $1", [.text(id.rawValue)]) > 0 }
+        try database.write { connection in
+            // Sessions and refresh tokens go with the user (ON DELETE CASCADE); the audit trail is
+            // not a foreign key (it also records events of unknown accounts), so it is removed here.
+            try connection.execute("DELETE FROM audit_events WHERE user_id = $1", [.text(id.rawValue)])
+            return try connection.execute("DELETE FROM users WHERE id = $1", [.text(id.rawValue)]) > 0
+        }
     }
 
     private static func user(_ row: Row) throws -> User {
         User(
-            id: UserID(try row.string("id")), email: try row.string("email"), passwordHash: try row.string("password_hash"),
+            id: UserID(try row.string("id")), email: try row.string("email"), emailKey: try row.string("email_key"),
+            passwordHash: try row.string("password_hash"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
 }

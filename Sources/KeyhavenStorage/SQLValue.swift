@@ -32,6 +32,11 @@ public struct Row: Sendable {
         throw DatabaseError.decoding(column)
     }
 
+    public func optionalInteger(_ column: String) throws -> Int64? {
+        if case .null = values[column] ?? .null { return nil }
+        return try integer(column)
+    }
+
     public func bytes(_ column: String) throws -> [UInt8] {
         guard case .blob(let value) = values[column] else { throw DatabaseError.decoding(column) }
         return value

@@ -7,11 +7,50 @@ enum SQLiteMigrations {
                 CREATE TABLE users (
                     id TEXT PRIMARY KEY,
                     email TEXT NOT NULL,
+                    email_key TEXT NOT NULL,
                     password_hash TEXT NOT NULL,
                     created_at INTEGER NOT NULL,
                     updated_at INTEGER NOT NULL
                 ) STRICT;
-                CREATE UNIQUE INDEX users_email ON users (email);
-                """)
+                CREATE UNIQUE INDEX users_email_key ON users (email_key);
+                """),
+        Migration(
+            version: 2, name: "create_sessions_audit_rate_limits",
+            sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER,
+                    ip TEXT NOT NULL,
+                    user_agent TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX sessions_user ON sessions (user_id, created_at);
+                CREATE TABLE refresh_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    spent_at INTEGER
+                ) STRICT;
+                CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+                CREATE TABLE audit_events (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT,
+                    event TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    ip TEXT NOT NULL,
+                    user_agent TEXT NOT NULL,
+                    detail TEXT
+                ) STRICT;
+                CREATE INDEX audit_events_user ON audit_events (user_id, created_at);
+                CREATE TABLE rate_limits (
+                    key TEXT PRIMARY KEY,
+                    tokens_milli INTEGER NOT NULL,
+                    updated_at_ms INTEGER NOT NULL
+                ) STRICT;
+                """),
     ]
 }

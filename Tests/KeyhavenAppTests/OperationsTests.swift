@@ -74,6 +74,14 @@ struct OperationsTests {
             let operations = paths[route.pattern]
             #expect(operations?[route.method.lowercased()] != nil, "\(route.method) \(route.pattern) missing from /openapi.json")
         }
+        // And nothing is documented that the server does not serve.
+        for (path, operations) in paths {
+            for method in operations.keys {
+                #expect(
+                    test.app.routes.contains { $0.pattern == path && $0.method.lowercased() == method }, "\(method) \(path) documented but not routed"
+                )
+            }
+        }
     }
 
     @Test func keyFilesAreGeneratedWithMode0600AndReused() throws {

@@ -33,6 +33,7 @@ final class TestApplication {
     }
 
     deinit {
+        app.workPool.stop()
         app.database.close()
         testDatabase.drop()
         try? FileManager.default.removeItem(atPath: dataDirectory)

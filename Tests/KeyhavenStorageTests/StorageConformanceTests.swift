@@ -43,8 +43,8 @@ struct StorageConformanceTests {
         let user = User(id: .generate(), email: "ada@example.com", passwordHash: "$2b$04$hash", createdAt: now, updatedAt: now)
         try users.create(user)
         #expect(try users.find(id: user.id) == user)
-        #expect(try users.find(email: "ada@example.com") == user)
-        #expect(try users.find(email: "nobody@example.com") == nil)
+        #expect(try users.find(emailKey: "ada@example.com") == user)
+        #expect(try users.find(emailKey: "nobody@example.com") == nil)
 
         let twin = User(id: .generate(), email: "ada@example.com", passwordHash: "x", createdAt: now, updatedAt: now)
         #expect(throws: DatabaseError.uniqueViolation) { try users.create(twin) }
@@ -65,7 +65,7 @@ struct StorageConformanceTests {
         #expect(throws: Abort.self) {
             try test.database.write { connection in
                 try connection.execute(
-                    "INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+                    "INSERT INTO users (id, email, email_key, password_hash, created_at, updated_at) VALUES ($1, $2, $2, $3, $4, $4)",
                     [.text("u1"), .text("x@example.com"), .text("h"), .timestamp(now)])
                 throw Abort()
             }
@@ -105,7 +105,7 @@ struct StorageConformanceTests {
             let now = Date()
             do {
                 try users.create(User(id: .generate(), email: "user\(index)@example.com", passwordHash: "h", createdAt: now, updatedAt: now))
-                _ = try users.find(email: "user\(index)@example.com")
+                _ = try users.find(emailKey: "user\(index)@example.com")
             } catch {
                 failures.increment()
             }

@@ -1,0 +1,60 @@
+import Foundation
+import KeyhavenCrypto
+import KeyhavenHTTP
+import KeyhavenStorage
+
+/// What a handler behind authentication receives. Only `Authenticator` can make one, so a handler
+/// that takes it cannot run for an unauthenticated request.
+struct AuthenticatedContext: Sendable {
+    let request: RequestContext
+    let user: User
+    let session: Session
+
+    fileprivate init(request: RequestContext, user: User, session: Session) {
+        self.request = request
+        self.user = user
+        self.session = session
+    }
+}
+
+typealias AuthenticatedHandler = @Sendable (Request, AuthenticatedContext) throws -> Response
+
+/// Checks `Authorization: Bearer <access token>`: signature, claims, and that the session named
+/// by `sid` is still active, on every request, so logout takes effect at once. Tokens are read
+/// from the header only, never from the query string.
+struct Authenticator: Sendable {
+    let tokens: TokenIssuer
+    let users: any UserRepository
+    let sessions: any SessionRepository
+    let logger: Logger
+
+    /// Wraps an authenticated handler into a plain one that answers 401 without valid credentials.
+    func require(_ handler: @escaping AuthenticatedHandler) -> Handler {
+        { request, context in
+            let authenticated = try authenticate(request, context: context)
+            return try handler(request, authenticated)
+        }
+    }
+
+    private func authenticate(_ request: Request, context: RequestContext) throws -> AuthenticatedContext {
+        guard let header = request.headers["Authorization"] else { throw HTTPError.unauthorized() }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw HTTPError.unauthorized() }
+        let now = Date()
+        let claims: JWT.Claims
+        do {
+            claims = try tokens.verifyAccessToken(String(parts[1]).trimmingCharacters(in: .whitespaces), now: now)
+        } catch {
+            logger.log(.debug, "access token refused", ["request_id": .string(context.requestID), "reason": .string("\(error)")])
+            throw HTTPError.unauthorized()
+        }
+        guard let session = try sessions.find(id: SessionID(claims.sid)), session.isActive(at: now),
+            session.userID.rawValue == claims.sub, let user = try users.find(id: session.userID)
+        else { throw HTTPError.unauthorized() }
+        // Record use at most once a minute: a write per request would be waste.
+        if now.timeIntervalSince(session.lastUsedAt) >= 60 {
+            try sessions.touch(id: session.id, at: now, ipAddress: context.clientAddress)
+        }
+        return AuthenticatedContext(request: context, user: user, session: session)
+    }
+}
