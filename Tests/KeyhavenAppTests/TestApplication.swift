@@ -5,14 +5,14 @@ import KeyhavenStorage
 import KeyhavenTestSupport
 
 /// An application on a throwaway database and data directory, with logs captured in memory.
-final class TestApplication {
+final class TestApplication: @unchecked Sendable {  // immutable after init
     let app: Application
     let client: TestClient
     let logs = MemoryLogSink()
     let dataDirectory: String
     private let testDatabase: TestDatabase
 
-    init(_ backend: DatabaseBackend = .sqlite, environment: [String: String] = [:]) throws {
+    init(_ backend: DatabaseBackend = .sqlite, environment: [String: String] = [:], security: SecuritySettings = SecuritySettings()) throws {
         testDatabase = try TestDatabase.make(backend, migrate: false)
         dataDirectory = TestDatabase.temporaryDirectory()
         var variables = [
@@ -20,7 +20,8 @@ final class TestApplication {
             "KEYHAVEN_DATABASE_URL": Self.url(of: testDatabase.location),
         ]
         variables.merge(environment) { $1 }
-        let configuration = try Configuration.fromEnvironment(variables)
+        var configuration = try Configuration.fromEnvironment(variables)
+        configuration.security = security
         app = try buildApplication(configuration: configuration, logger: Logger(sink: logs, minimumLevel: .debug))
         client = TestClient(responder: app.responder)
     }

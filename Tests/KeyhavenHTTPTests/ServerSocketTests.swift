@@ -176,3 +176,59 @@ final class Atomic<Value: Sendable>: @unchecked Sendable {
         }
     }
 }
+
+/// CPU-intensive routes run on the work pool with their connection suspended.
+@Suite(.serialized)
+struct WorkPoolSocketTests {
+    /// The pool job waits until a plain request has been answered by the server's only connection
+    /// thread. If the pool job held that thread, the plain request could never be answered and
+    /// this test would fail on the socket timeout: no clock is involved otherwise.
+    @Test func connectionThreadStaysFreeWhileThePoolWorks() throws {
+        let gate = DispatchSemaphore(value: 0)
+        var router = Router()
+        router.post("/heavy", cpuIntensive: true) { _, _ in
+            gate.wait()
+            return try Response.json(["heavy": "done"])
+        }
+        router.get("/light") { _, _ in try Response.json(["light": "done"]) }
+        let pool = WorkPool(threadCount: 1)
+        defer { pool.stop() }
+        let server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threadCount: 1),
+            responder: Responder(router: router, options: .init(httpsEnabled: false)),
+            workPool: pool)
+        defer { server.shutdown() }
+        let heavyStatus = Atomic<Int>(0)
+        let heavyDone = DispatchSemaphore(value: 0)
+        Thread {
+            heavyStatus.value = (try? SocketHTTPClient.request(port: server.port, method: "POST", path: "/heavy").status) ?? -1
+            heavyDone.signal()
+        }.start()
+        while server.requestsInFlight == 0 { Thread.sleep(forTimeInterval: 0.01) }
+        let light = try SocketHTTPClient.request(port: server.port, method: "GET", path: "/light")
+        #expect(light.status == 200)
+        gate.signal()
+        heavyDone.wait()
+        #expect(heavyStatus.value == 200)
+    }
+
+    @Test func aFullPoolAnswers503() throws {
+        let gate = DispatchSemaphore(value: 0)
+        var router = Router()
+        router.post("/heavy", cpuIntensive: true) { _, _ in
+            gate.wait()
+            return .noContent
+        }
+        let pool = WorkPool(threadCount: 1, queueLimit: 0)
+        defer { pool.stop() }
+        let server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, threadCount: 2),
+            responder: Responder(router: router, options: .init(httpsEnabled: false)),
+            workPool: pool)
+        defer { server.shutdown() }
+        let response = try SocketHTTPClient.request(port: server.port, method: "POST", path: "/heavy")
+        #expect(response.status == 503)
+        #expect(response.headers["Retry-After"] == "1")
+        gate.signal()
+    }
+}
