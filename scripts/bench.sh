@@ -18,7 +18,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_for() { for _ in $(seq 100); do curl -sk -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 rate() { wrk -t1 -c"$connections" -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
 
-kh_http=$(free_port) kh_https=$(free_port) ng_http=$(free_port) ng_https=$(free_port)
+kh_http=$(free_port) kh_https=$(free_port) ng_http=$(free_port) ng_https=$(free_port) kh_login=$(free_port)
 
 # Keyhaven twice: plain HTTP (as behind a TLS-terminating proxy) and HTTPS. Logs go to a file,
 # as a service manager would collect them.
@@ -66,3 +66,12 @@ for proto, label in (("http", "HTTP "), ("https", "HTTPS")):
     ng_runs = [round(v) for v in runs["ng_" + proto]]
     print(f"       runs: keyhaven {kh_runs}  nginx {ng_runs}")
 '
+
+# Logins at the default bcrypt cost, on a server of its own (trusting 127.0.0.1 as a proxy so the
+# benchmark can spread requests over client addresses).
+KEYHAVEN_DATA_DIR="$dir/login-data" KEYHAVEN_LISTEN="127.0.0.1:$kh_login" KEYHAVEN_TLS=off KEYHAVEN_TRUSTED_PROXIES=127.0.0.1/32 \
+  ./.build/release/keyhaven serve >>"$dir/keyhaven-login.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$kh_login/healthz"
+echo
+python3 scripts/bench/login.py "$kh_login" 12

@@ -252,12 +252,13 @@ private func respond(
     state: RequestState
 ) -> MHD_Result {
     let request = makeRequest(connection, url: url, method: method, state: state, server: server)
-    if let pool = server.workPool, server.responder.isCPUIntensive(request) {
+    let resolution = server.responder.resolve(request)
+    if let pool = server.workPool, resolution.isCPUIntensive {
         state.offloaded = true
         MHD_suspend_connection(connection)
         let connectionAddress = UInt(bitPattern: connection)
         let accepted = pool.submit {
-            state.offloadedResponse = server.responder.respond(to: request)
+            state.offloadedResponse = server.responder.respond(to: request, resolution: resolution)
             MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
         }
         if accepted { return .YES }
@@ -269,7 +270,7 @@ private func respond(
                     status: 503, code: "overloaded", detail: "The server is busy; try again shortly.", headers: ["Retry-After": "1"])))
         return .YES
     }
-    return queue(server.responder.respond(to: request), on: connection)
+    return queue(server.responder.respond(to: request, resolution: resolution), on: connection)
 }
 
 private func queue(_ response: Response, on connection: OpaquePointer) -> MHD_Result {

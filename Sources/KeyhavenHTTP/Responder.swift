@@ -28,13 +28,33 @@ public struct Responder: Sendable {
         self.options = options
     }
 
+    /// The routing decision for a request, made once: the server looks at it to choose a thread
+    /// and hands it back to `respond(to:resolution:)`.
+    public struct Resolution: Sendable {
+        fileprivate let match: Router.Match
+
+        /// Whether a CPU-intensive route will handle the request (the server then runs it on its work pool).
+        public var isCPUIntensive: Bool {
+            if case .found(let route, _) = match { return route.isCPUIntensive }
+            return false
+        }
+    }
+
+    public func resolve(_ request: Request) -> Resolution {
+        Resolution(match: request.transportError == nil ? router.match(method: request.method, path: request.path) : .notFound)
+    }
+
     public func respond(to request: Request) -> Response {
+        respond(to: request, resolution: resolve(request))
+    }
+
+    public func respond(to request: Request, resolution: Resolution) -> Response {
         observer?.requestStarted()
         var context = RequestContext(requestID: Self.requestID(for: request), clientAddress: clientAddress(for: request))
         var failure: String?
         var response: Response
         do {
-            response = try route(request, context: &context)
+            response = try route(request, match: resolution.match, context: &context)
         } catch let error as HTTPError {
             response = error.problemResponse(requestID: context.requestID)
         } catch let error as any HTTPErrorConvertible {
@@ -50,18 +70,9 @@ public struct Responder: Sendable {
         return response
     }
 
-    /// Whether the request will be handled by a CPU-intensive route (the server then runs it on
-    /// its work pool).
-    public func isCPUIntensive(_ request: Request) -> Bool {
-        guard request.transportError == nil, case .found(let route, _) = router.match(method: request.method, path: request.path) else {
-            return false
-        }
-        return route.isCPUIntensive
-    }
-
-    private func route(_ request: Request, context: inout RequestContext) throws -> Response {
+    private func route(_ request: Request, match: Router.Match, context: inout RequestContext) throws -> Response {
         if let transportError = request.transportError { throw transportError }
-        switch router.match(method: request.method, path: request.path) {
+        switch match {
         case .notFound:
             throw HTTPError.notFound()
         case .methodNotAllowed(let allowed):

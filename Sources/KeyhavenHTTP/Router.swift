@@ -19,7 +19,7 @@ public struct Router: Sendable {
         case parameter(String)
     }
 
-    enum Match {
+    enum Match: Sendable {
         case found(Route, parameters: [String: String])
         case methodNotAllowed(allowed: [String])
         case notFound

@@ -66,6 +66,11 @@ public struct SQLRateLimitStore: RateLimitStore {
             try connection.execute(
                 "UPDATE rate_limits SET tokens_milli = $2, updated_at_ms = $3 WHERE key = $1",
                 [.text(key), .integer(tokens), .integer(nowMilliseconds)])
+            // Now and then, forget buckets idle for a day (full again by any rule we use), so
+            // per-address rows do not pile up.
+            if Int.random(in: 0..<1000) == 0 {
+                try connection.execute("DELETE FROM rate_limits WHERE updated_at_ms < $1", [.integer(nowMilliseconds - 86_400_000)])
+            }
             return decision
         }
     }
