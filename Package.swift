@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // 2. HTTP
         .target(name: "KeyhavenHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strictSettings),
@@ -31,6 +32,8 @@ let package = Package(
         .target(
             name: "KeyhavenCrypto", dependencies: ["COpenSSL", "CXCrypt", "CArgon2"],
             swiftSettings: strictSettings),
+        // QR codes for authenticator apps (a utility beside the crypto layer).
+        .target(name: "KeyhavenQR", dependencies: ["CQRencode"], swiftSettings: strictSettings),
         // 4. Storage
         .target(
             name: "KeyhavenStorage", dependencies: ["CSQLite", "CPostgres"],
@@ -38,7 +41,7 @@ let package = Package(
         // 7. App
         .target(
             name: "KeyhavenApp",
-            dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage"],
+            dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenQR", "KeyhavenStorage"],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
         .target(

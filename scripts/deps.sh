@@ -3,10 +3,10 @@
 # Usage: scripts/deps.sh run|test|bench
 set -euo pipefail
 
-build=(pkg-config libmicrohttpd-dev libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev)
+build=(pkg-config libmicrohttpd-dev libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev libqrencode-dev)
 case "${1:-run}" in
   run) wanted=("${build[@]}") ;;
-  test) wanted=("${build[@]}" postgresql curl openssl) ;;
+  test) wanted=("${build[@]}" postgresql curl openssl zbar-tools librsvg2-bin) ;;
   bench) wanted=("${build[@]}" nginx-light wrk curl) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac

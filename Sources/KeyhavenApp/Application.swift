@@ -56,7 +56,8 @@ public struct Application: Sendable {
 }
 
 /// Opens and migrates the database, loads the keys and wires every controller.
-public func buildApplication(configuration: Configuration, logger: Logger = Logger()) throws -> Application {
+/// `mailer` defaults to writing messages to the log (codes visible only in development).
+public func buildApplication(configuration: Configuration, logger: Logger = Logger(), mailer: (any Mailer)? = nil) throws -> Application {
     let database = try configuration.database.open()
     do {
         let freshInstall = ((try? Migrator.appliedVersions(database)) ?? []).isEmpty
@@ -75,12 +76,23 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             database.backend == .postgres ? SQLRateLimitStore(database: database) : MemoryRateLimitStore()
         let authenticator = Authenticator(tokens: tokens, users: users, sessions: sessions, logger: logger)
 
+        let audit = AuditRecorder(audit: SQLAuditLogRepository(database: database))
+        let limiter = RateLimiter(store: rateLimitStore)
+        let twoFactor = TwoFactorService(
+            repository: SQLTwoFactorRepository(database: database), masterKeys: keys.masterKeys,
+            mailer: mailer ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development))
+        let sessionStarter = SessionStarter(sessions: sessions, tokens: tokens, settings: configuration.security)
+        let auth = AuthController(
+            users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
+            hasher: try PasswordHasher(masterKeys: keys.masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
+            authenticator: authenticator, settings: configuration.security, logger: logger)
+
         var router = Router()
         OperationsController(database: database, metrics: metrics).register(on: &router)
-        AuthController(
-            users: users, sessions: sessions, audit: SQLAuditLogRepository(database: database),
-            hasher: try PasswordHasher(masterKeys: keys.masterKeys, cost: configuration.bcryptCost), tokens: tokens,
-            limiter: RateLimiter(store: rateLimitStore), authenticator: authenticator, settings: configuration.security, logger: logger
+        auth.register(on: &router)
+        TwoFactorController(
+            users: users, twoFactor: twoFactor, sessionStarter: sessionStarter, limiter: limiter, authenticator: authenticator, auth: auth,
+            audit: audit, settings: configuration.security
         ).register(on: &router)
 
         let responder = Responder(

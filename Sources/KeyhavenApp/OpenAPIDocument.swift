@@ -111,6 +111,9 @@ enum OpenAPIDocument {
                           "properties": {
                             "user": {
                               "$ref": "#/components/schemas/User"
+                            },
+                            "two_factor_setup": {
+                              "$ref": "#/components/schemas/TwoFactorSetup"
                             }
                           }
                         }
@@ -168,7 +171,7 @@ enum OpenAPIDocument {
                           },
                           "enable_2fa": {
                             "type": "boolean",
-                            "description": "Two-factor enrolment at signup is not available yet: true is refused with 422."
+                            "description": "Start two-factor enrolment now; it turns on at /auth/2fa/confirm."
                           },
                           "two_factor_method": {
                             "type": "string",
@@ -191,11 +194,18 @@ enum OpenAPIDocument {
                 "operationId": "login",
                 "responses": {
                   "200": {
-                    "description": "Signed in.",
+                    "description": "Signed in, or (two-factor on) a challenge to complete at /auth/verify-2fa.",
                     "content": {
                       "application/json": {
                         "schema": {
-                          "$ref": "#/components/schemas/Tokens"
+                          "oneOf": [
+                            {
+                              "$ref": "#/components/schemas/Tokens"
+                            },
+                            {
+                              "$ref": "#/components/schemas/TwoFactorChallenge"
+                            }
+                          ]
                         }
                       }
                     }
@@ -572,6 +582,291 @@ enum OpenAPIDocument {
                   }
                 ]
               }
+            },
+            "/auth/2fa/setup": {
+              "post": {
+                "summary": "Start (or restart) two-factor enrolment; pending until confirmed.",
+                "operationId": "twoFactorSetup",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "method"
+                        ],
+                        "properties": {
+                          "method": {
+                            "type": "string",
+                            "enum": [
+                              "totp",
+                              "email"
+                            ]
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The set-up (TOTP: secret, otpauth URI and QR code SVG; email: a code was sent).",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/TwoFactorSetup"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/2fa/confirm": {
+              "post": {
+                "summary": "Confirm the pending set-up with a code; two-factor is then on.",
+                "operationId": "twoFactorConfirm",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "code"
+                        ],
+                        "properties": {
+                          "code": {
+                            "type": "string",
+                            "description": "A 6-digit TOTP or emailed code, or (where allowed) a recovery code."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Ten single-use recovery codes, shown once.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "recovery_codes"
+                          ],
+                          "properties": {
+                            "recovery_codes": {
+                              "type": "array",
+                              "items": {
+                                "type": "string"
+                              },
+                              "minItems": 10,
+                              "maxItems": 10
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/2fa/disable": {
+              "post": {
+                "summary": "Turn two-factor off (password and a code or recovery code).",
+                "operationId": "twoFactorDisable",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "password",
+                          "code"
+                        ],
+                        "properties": {
+                          "password": {
+                            "type": "string"
+                          },
+                          "code": {
+                            "type": "string",
+                            "description": "A 6-digit TOTP or emailed code, or (where allowed) a recovery code."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "204": {
+                    "description": "Off."
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/2fa/email-code": {
+              "post": {
+                "summary": "Email a fresh code to a user with email two-factor (for re-authentication).",
+                "operationId": "twoFactorEmailCode",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "responses": {
+                  "202": {
+                    "description": "A code was sent."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/verify-2fa": {
+              "post": {
+                "summary": "Complete a login with its challenge token and a second-factor code.",
+                "operationId": "verifyTwoFactor",
+                "security": [],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "challenge_token",
+                          "code"
+                        ],
+                        "properties": {
+                          "challenge_token": {
+                            "type": "string"
+                          },
+                          "code": {
+                            "type": "string",
+                            "description": "A 6-digit TOTP or emailed code, or (where allowed) a recovery code."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Signed in.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Tokens"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -757,6 +1052,65 @@ enum OpenAPIDocument {
                   "current": {
                     "type": "boolean",
                     "description": "True for the session making this request."
+                  }
+                }
+              },
+              "TwoFactorSetup": {
+                "type": "object",
+                "required": [
+                  "method"
+                ],
+                "properties": {
+                  "method": {
+                    "type": "string",
+                    "enum": [
+                      "totp",
+                      "email"
+                    ]
+                  },
+                  "secret": {
+                    "type": "string",
+                    "description": "Base32 TOTP secret (160 bits)."
+                  },
+                  "otpauth_uri": {
+                    "type": "string"
+                  },
+                  "qr_code_svg": {
+                    "type": "string",
+                    "description": "SVG of a QR code of otpauth_uri."
+                  }
+                }
+              },
+              "TwoFactorChallenge": {
+                "type": "object",
+                "required": [
+                  "two_factor_required",
+                  "challenge_token",
+                  "methods",
+                  "expires_in"
+                ],
+                "properties": {
+                  "two_factor_required": {
+                    "type": "boolean",
+                    "const": true
+                  },
+                  "challenge_token": {
+                    "type": "string",
+                    "description": "Opaque, single use, 5 minutes, at most 5 wrong codes."
+                  },
+                  "methods": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "enum": [
+                        "totp",
+                        "email",
+                        "recovery_code"
+                      ]
+                    }
+                  },
+                  "expires_in": {
+                    "type": "integer"
                   }
                 }
               }

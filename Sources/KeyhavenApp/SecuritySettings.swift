@@ -18,6 +18,11 @@ public struct SecuritySettings: Sendable {
     public var loginFailuresPerAccount = TokenBucketRule(capacity: 5, refillPerMinute: 1)
     public var signupPerAddress = TokenBucketRule(capacity: 20, refillPerMinute: 10)
     public var refreshPerAddress = TokenBucketRule(capacity: 60, refillPerMinute: 60)
+    /// Second-factor code attempts per account (verify-2fa, confirm, disable), on top of the
+    /// five wrong codes a challenge allows.
+    public var twoFactorPerAccount = TokenBucketRule(capacity: 10, refillPerMinute: 5)
+    /// Emailed codes requested per account.
+    public var twoFactorEmailsPerAccount = TokenBucketRule(capacity: 5, refillPerMinute: 1)
 
     public init() {}
 }

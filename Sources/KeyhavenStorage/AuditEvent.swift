@@ -14,6 +14,9 @@ public struct AuditEvent: Sendable, Equatable {
         case logoutAll = "logout_all"
         case passwordChanged = "password_changed"
         case accountDeleted = "account_deleted"
+        case twoFactorEnabled = "two_factor_enabled"
+        case twoFactorDisabled = "two_factor_disabled"
+        case recoveryCodeUsed = "recovery_code_used"
     }
 
     public var id: AuditEventID

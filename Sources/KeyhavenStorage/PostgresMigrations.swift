@@ -52,5 +52,42 @@ enum PostgresMigrations {
                     updated_at_ms BIGINT NOT NULL
                 );
                 """),
+        Migration(
+            version: 3, name: "create_two_factor",
+            sql: """
+                CREATE TABLE two_factor (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    method TEXT NOT NULL,
+                    enabled BIGINT NOT NULL,
+                    secret BYTEA,
+                    secret_key_id TEXT,
+                    last_step BIGINT,
+                    created_at BIGINT NOT NULL,
+                    confirmed_at BIGINT
+                );
+                CREATE TABLE recovery_codes (
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    code_hash TEXT NOT NULL,
+                    used_at BIGINT,
+                    PRIMARY KEY (user_id, code_hash)
+                );
+                CREATE TABLE email_codes (
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL,
+                    code_hash TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    attempts BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, purpose)
+                );
+                CREATE TABLE login_challenges (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    failed_attempts BIGINT NOT NULL,
+                    used_at BIGINT
+                );
+                CREATE INDEX login_challenges_user ON login_challenges (user_id);
+                """),
     ]
 }

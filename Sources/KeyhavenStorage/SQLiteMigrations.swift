@@ -52,5 +52,42 @@ enum SQLiteMigrations {
                     updated_at_ms INTEGER NOT NULL
                 ) STRICT;
                 """),
+        Migration(
+            version: 3, name: "create_two_factor",
+            sql: """
+                CREATE TABLE two_factor (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    method TEXT NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    secret BLOB,
+                    secret_key_id TEXT,
+                    last_step INTEGER,
+                    created_at INTEGER NOT NULL,
+                    confirmed_at INTEGER
+                ) STRICT;
+                CREATE TABLE recovery_codes (
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    code_hash TEXT NOT NULL,
+                    used_at INTEGER,
+                    PRIMARY KEY (user_id, code_hash)
+                ) STRICT;
+                CREATE TABLE email_codes (
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL,
+                    code_hash TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    PRIMARY KEY (user_id, purpose)
+                ) STRICT;
+                CREATE TABLE login_challenges (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    failed_attempts INTEGER NOT NULL,
+                    used_at INTEGER
+                ) STRICT;
+                CREATE INDEX login_challenges_user ON login_challenges (user_id);
+                """),
     ]
 }

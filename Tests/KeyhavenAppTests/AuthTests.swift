@@ -85,12 +85,24 @@ struct SignupTests {
         #expect(test.client.execute("POST", "/auth/signup", headers: ["Content-Type": "text/plain"], body: Array("{}".utf8)).status == 415)
     }
 
-    @Test func twoFactorAtSignupIsRefusedUntilItExists() throws {
+    /// With enable_2fa the set-up comes back at once; it is not active (login asks no code) until confirmed.
+    @Test func twoFactorAtSignupStartsAPendingSetup() throws {
         let test = try TestApplication()
         let response = try test.client.execute(
             "POST", "/auth/signup", json: SignupWith2FA(email: "a@example.com", password: TestApplication.password, enable_2fa: true))
-        #expect(response.status == 422)
-        #expect(response.bodyText.contains("enable_2fa"))
+        #expect(response.status == 201)
+        struct Created: Decodable {
+            struct Setup: Decodable {
+                var method: String
+                var secret: String?
+                var otpauthUri: String?
+            }
+            var twoFactorSetup: Setup
+        }
+        let setup = try response.decode(Created.self).twoFactorSetup
+        #expect(setup.method == "totp")
+        #expect(setup.otpauthUri?.hasPrefix("otpauth://totp/Keyhaven:a%40example.com?secret=") == true)
+        #expect(try test.login("a@example.com").decode(TestApplication.Tokens.self).tokenType == "Bearer")
     }
 
     struct SignupWith2FA: Encodable {

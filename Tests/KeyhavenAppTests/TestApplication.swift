@@ -9,6 +9,7 @@ final class TestApplication: @unchecked Sendable {  // immutable after init
     let app: Application
     let client: TestClient
     let logs = MemoryLogSink()
+    let mailer = RecordingMailer()
     let dataDirectory: String
     private let testDatabase: TestDatabase
 
@@ -22,7 +23,7 @@ final class TestApplication: @unchecked Sendable {  // immutable after init
         variables.merge(environment) { $1 }
         var configuration = try Configuration.fromEnvironment(variables)
         configuration.security = security
-        app = try buildApplication(configuration: configuration, logger: Logger(sink: logs, minimumLevel: .debug))
+        app = try buildApplication(configuration: configuration, logger: Logger(sink: logs, minimumLevel: .debug), mailer: mailer)
         client = TestClient(responder: app.responder)
     }
 

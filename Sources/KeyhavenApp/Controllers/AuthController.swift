@@ -7,7 +7,9 @@ import KeyhavenStorage
 struct AuthController {
     let users: any UserRepository
     let sessions: any SessionRepository
-    let audit: any AuditLogRepository
+    let audit: AuditRecorder
+    let twoFactor: TwoFactorService
+    let sessionStarter: SessionStarter
     let hasher: PasswordHasher
     let tokens: TokenIssuer
     let limiter: RateLimiter
@@ -24,7 +26,7 @@ struct AuthController {
         router.post(
             "/auth/change-password", cpuIntensive: true,
             handler: authenticator.require { request, context in try changePassword(request, context) })
-        router.get("/auth/me", handler: authenticator.require { _, context in try Response.json(UserBody(context.user)) })
+        router.get("/auth/me", handler: authenticator.require { _, context in try Response.json(userBody(context.user)) })
         router.delete("/auth/me", cpuIntensive: true, handler: authenticator.require { request, context in try deleteAccount(request, context) })
         router.get("/auth/sessions", handler: authenticator.require { request, context in try listSessions(request, context) })
     }
@@ -101,11 +103,12 @@ struct AuthController {
         var twoFactor: TwoFactor
         var github: GitHub
 
-        init(_ user: User) {
+        init(_ user: User, twoFactor settings: TwoFactorSettings?) {
             id = user.id.rawValue
             email = user.email
             createdAt = user.createdAt
-            twoFactor = TwoFactor(enabled: false, method: nil)
+            let enabled = settings?.enabled == true
+            twoFactor = TwoFactor(enabled: enabled, method: enabled ? settings?.method.rawValue : nil)
             github = GitHub(linked: false, login: nil)
         }
     }
@@ -133,11 +136,13 @@ struct AuthController {
         if let problem = PasswordPolicy.problem(with: body.password, email: email?.value ?? body.email) {
             errors.append(.init(field: "password", message: problem))
         }
-        if let method = body.twoFactorMethod, method != "totp" && method != "email" {
-            errors.append(.init(field: "two_factor_method", message: "must be totp or email"))
-        }
-        if body.enable2fa == true {
-            errors.append(.init(field: "enable_2fa", message: "two-factor enrolment is not available on this server yet"))
+        var method = TwoFactorSettings.Method.totp
+        if let requested = body.twoFactorMethod {
+            if let parsed = TwoFactorSettings.Method(rawValue: requested) {
+                method = parsed
+            } else {
+                errors.append(.init(field: "two_factor_method", message: "must be totp or email"))
+            }
         }
         guard errors.isEmpty, let email else { throw HTTPError.validationFailed(errors) }
 
@@ -149,9 +154,14 @@ struct AuthController {
         } catch DatabaseError.uniqueViolation {
             throw HTTPError.conflict("An account with this email address already exists.", code: "email_taken")
         }
-        try record(.signup, user: user.id, context, request)
-        struct Created: Encodable { var user: UserBody }
-        return try Response.json(Created(user: UserBody(user)), status: 201, headers: ["Location": "/auth/me"])
+        try audit.record(.signup, user: user.id, context, request)
+        struct Created: Encodable {
+            var user: UserBody
+            var twoFactorSetup: TwoFactorService.Setup?
+        }
+        // With enable_2fa the set-up starts now and turns on at /auth/2fa/confirm.
+        let setup = body.enable2fa == true ? try twoFactor.beginSetup(for: user, method: method) : nil
+        return try Response.json(Created(user: userBody(user), twoFactorSetup: setup), status: 201, headers: ["Location": "/auth/me"])
     }
 
     private func login(_ request: Request, _ context: RequestContext) throws -> Response {
@@ -164,32 +174,40 @@ struct AuthController {
         do {
             try limiter.take(from: failureKey, rule: settings.loginFailuresPerAccount)
         } catch {
-            try record(.loginFailed, user: try users.find(emailKey: emailKey)?.id, context, request, detail: "throttled")
+            try audit.record(.loginFailed, user: try users.find(emailKey: emailKey)?.id, context, request, detail: "throttled")
             throw error
         }
 
         guard let user = try users.find(emailKey: emailKey) else {
             hasher.verifyDummy(body.password)
-            try record(.loginFailed, user: nil, context, request, detail: "unknown_account")
+            try audit.record(.loginFailed, user: nil, context, request, detail: "unknown_account")
             throw Self.invalidCredentials
         }
         guard hasher.verify(body.password, against: user.passwordHash) else {
-            try record(.loginFailed, user: user.id, context, request, detail: "wrong_password")
+            try audit.record(.loginFailed, user: user.id, context, request, detail: "wrong_password")
             throw Self.invalidCredentials
         }
         try limiter.giveBack(failureKey, rule: settings.loginFailuresPerAccount)
-        let now = Date()
         if hasher.needsRehash(user.passwordHash) {
-            try users.updatePasswordHash(id: user.id, passwordHash: try hasher.hash(body.password), at: now)
+            try users.updatePasswordHash(id: user.id, passwordHash: try hasher.hash(body.password), at: Date())
         }
-        let (refreshToken, refreshHash) = TokenIssuer.newRefreshToken()
-        let session = Session(
-            id: .generate(), userID: user.id, createdAt: now, lastUsedAt: now,
-            expiresAt: now.addingTimeInterval(TimeInterval(settings.refreshTokenLifetimeSeconds)), ipAddress: context.clientAddress,
-            userAgent: Self.userAgent(request))
-        try sessions.create(session, refreshTokenHash: refreshHash)
-        try record(.loginSucceeded, user: user.id, context, request)
-        return try Response.json(tokens.tokens(for: session, refreshToken: refreshToken, now: now))
+        if let factor = try twoFactor.repository.settings(userID: user.id), factor.enabled {
+            // The password was right; the session waits for the second factor.
+            if factor.method == .email { try twoFactor.sendEmailCode(to: user, purpose: .login) }
+            struct Challenge: Encodable {
+                var twoFactorRequired = true
+                var challengeToken: String
+                var methods: [String]
+                var expiresIn: Int
+            }
+            return try Response.json(
+                Challenge(
+                    challengeToken: try twoFactor.newChallenge(for: user), methods: [factor.method.rawValue, "recovery_code"],
+                    expiresIn: Int(TwoFactorService.challengeLifetime)))
+        }
+        let issued = try sessionStarter.start(for: user, context: context, request: request)
+        try audit.record(.loginSucceeded, user: user.id, context, request)
+        return try Response.json(issued)
     }
 
     private func refresh(_ request: Request, _ context: RequestContext) throws -> Response {
@@ -206,7 +224,7 @@ struct AuthController {
             logger.warning(
                 "spent refresh token presented; session revoked",
                 ["request_id": .string(context.requestID), "session_id": .string(session.id.rawValue)])
-            try record(.refreshTokenReused, user: session.userID, context, request, detail: "session \(session.id.rawValue) revoked")
+            try audit.record(.refreshTokenReused, user: session.userID, context, request, detail: "session \(session.id.rawValue) revoked")
             throw HTTPError.unauthorized("This refresh token was already used; the session has been ended.", code: "refresh_token_reused")
         case .invalid:
             throw HTTPError.unauthorized("The refresh token is invalid or expired.", code: "invalid_refresh_token")
@@ -222,13 +240,13 @@ struct AuthController {
             }
         }
         try sessions.revoke(id: context.session.id, at: now)
-        try record(.logout, user: context.user.id, context.request, request)
+        try audit.record(.logout, user: context.user.id, context.request, request)
         return .noContent
     }
 
     private func logoutAll(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
         let ended = try sessions.revokeAll(userID: context.user.id, keeping: nil, at: Date())
-        try record(.logoutAll, user: context.user.id, context.request, request, detail: "\(ended) sessions")
+        try audit.record(.logoutAll, user: context.user.id, context.request, request, detail: "\(ended) sessions")
         return .noContent
     }
 
@@ -241,7 +259,7 @@ struct AuthController {
         let now = Date()
         try users.updatePasswordHash(id: context.user.id, passwordHash: try hasher.hash(body.newPassword), at: now)
         let ended = try sessions.revokeAll(userID: context.user.id, keeping: context.session.id, at: now)
-        try record(.passwordChanged, user: context.user.id, context.request, request, detail: "\(ended) other sessions ended")
+        try audit.record(.passwordChanged, user: context.user.id, context.request, request, detail: "\(ended) other sessions ended")
         return .noContent
     }
 
@@ -250,7 +268,7 @@ struct AuthController {
         try verifyPassword(body.password, of: context, request, field: "password")
         _ = try users.delete(id: context.user.id)
         // Kept for the operator's security trail: the pseudonymous id, time and address only.
-        try record(.accountDeleted, user: context.user.id, context.request, request)
+        try audit.record(.accountDeleted, user: context.user.id, context.request, request)
         return .noContent
     }
 
@@ -284,11 +302,11 @@ struct AuthController {
 
     /// Re-authentication of a signed-in user, throttled like login so a stolen access token cannot
     /// be used to guess the password. A wrong password is 403: the session itself is fine.
-    private func verifyPassword(_ password: String, of context: AuthenticatedContext, _ request: Request, field: String) throws {
+    func verifyPassword(_ password: String, of context: AuthenticatedContext, _ request: Request, field: String) throws {
         let failureKey = RateLimiter.accountKey("login-failures", emailKey: context.user.emailKey)
         try limiter.take(from: failureKey, rule: settings.loginFailuresPerAccount)
         guard hasher.verify(password, against: context.user.passwordHash) else {
-            try record(.loginFailed, user: context.user.id, context.request, request, detail: "wrong_password_reauthentication")
+            try audit.record(.loginFailed, user: context.user.id, context.request, request, detail: "wrong_password_reauthentication")
             throw HTTPError(
                 status: 403, code: "invalid_password", detail: "The password is incorrect.",
                 fieldErrors: [.init(field: field, message: "is incorrect")])
@@ -296,13 +314,7 @@ struct AuthController {
         try limiter.giveBack(failureKey, rule: settings.loginFailuresPerAccount)
     }
 
-    private func record(_ kind: AuditEvent.Kind, user: UserID?, _ context: RequestContext, _ request: Request, detail: String? = nil) throws {
-        try audit.record(
-            AuditEvent(
-                userID: user, kind: kind, createdAt: Date(), ipAddress: context.clientAddress, userAgent: Self.userAgent(request), detail: detail))
-    }
-
-    private static func userAgent(_ request: Request) -> String {
-        String((request.headers["User-Agent"] ?? "").unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(256))
+    private func userBody(_ user: User) throws -> UserBody {
+        UserBody(user, twoFactor: try twoFactor.repository.settings(userID: user.id))
     }
 }
