@@ -1,4 +1,5 @@
 import Foundation
+import KeyhavenCrypto
 public import KeyhavenHTTP
 public import KeyhavenStorage
 
@@ -68,6 +69,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let keys = try KeyMaterial.load(configuration: configuration, freshInstall: freshInstall, logger: logger)
         let metrics = Metrics()
 
+        let masterKeys = MasterKeys(ring: keys.masterKeys, path: configuration.masterKeyFile)
         let users = SQLUserRepository(database: database)
         let sessions = SQLSessionRepository(database: database)
         let tokens = try TokenIssuer(signingKeys: keys.tokenSigningKeys, settings: configuration.security, publicURL: configuration.publicURL)
@@ -78,18 +80,36 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
 
         let audit = AuditRecorder(audit: SQLAuditLogRepository(database: database))
         let limiter = RateLimiter(store: rateLimitStore)
+        let dataKeys = DataKeys(repository: SQLUserKeyRepository(database: database), masterKeys: masterKeys)
         let twoFactor = TwoFactorService(
-            repository: SQLTwoFactorRepository(database: database), masterKeys: keys.masterKeys,
+            repository: SQLTwoFactorRepository(database: database), masterKeys: masterKeys, dataKeys: dataKeys,
             mailer: mailer ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development))
+        let vaultRepository = SQLVaultRepository(database: database)
+        let vaults = VaultService(vaults: vaultRepository, dataKeys: dataKeys)
         let sessionStarter = SessionStarter(sessions: sessions, tokens: tokens, settings: configuration.security)
         let auth = AuthController(
             users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
-            hasher: try PasswordHasher(masterKeys: keys.masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
+            vaults: vaults,
+            hasher: try PasswordHasher(masterKeys: masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
             authenticator: authenticator, settings: configuration.security, logger: logger)
 
         var router = Router()
         OperationsController(database: database, metrics: metrics).register(on: &router)
         auth.register(on: &router)
+        let derivedKey = { (info: String) in
+            // From the oldest master key, so these stay stable across rotations (fake prelogin salts
+            // must not change while real ones do not).
+            try HKDFSHA256.deriveKey(
+                from: keys.masterKeys.keys[0].material, salt: Array("keyhaven".utf8), info: Array(info.utf8), outputByteCount: 32)
+        }
+        PasswordsController(
+            items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys,
+            cursors: CursorSigner(key: try derivedKey("cursor-v1")), audit: audit, authenticator: authenticator
+        ).register(on: &router)
+        VaultsController(vaultRepository: vaultRepository, vaults: vaults, audit: audit, authenticator: authenticator).register(on: &router)
+        PreloginController(
+            users: users, dataKeys: dataKeys, fakeSaltKey: try derivedKey("prelogin-salt-v1"), limiter: limiter, settings: configuration.security
+        ).register(on: &router)
         TwoFactorController(
             users: users, twoFactor: twoFactor, sessionStarter: sessionStarter, limiter: limiter, authenticator: authenticator, auth: auth,
             audit: audit, settings: configuration.security

@@ -867,6 +867,568 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/passwords": {
+              "get": {
+                "summary": "The caller's items, in creation order, keyset-paginated.",
+                "operationId": "listItems",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "default": 50
+                    },
+                    "description": "At most 200; larger values are treated as 200."
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Opaque; the next_cursor of the previous page (bound to the user)."
+                  },
+                  {
+                    "name": "vault_id",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "q",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Case-insensitive substring of title or website (server-encrypted vaults)."
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "A page of items.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/Item"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              },
+              "post": {
+                "summary": "Add an item (to the default vault unless vault_id is given).",
+                "operationId": "createItem",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ItemInput"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Created.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Item"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "ETag": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "description": "The item's version, quoted; send it back in If-Match."
+                      },
+                      "Location": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/passwords/health": {
+              "get": {
+                "summary": "Weak and reused passwords of server-encrypted vaults (item ids only).",
+                "operationId": "passwordHealth",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The report.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/HealthReport"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/passwords/{id}": {
+              "get": {
+                "summary": "One item.",
+                "operationId": "getItem",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The item.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Item"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "ETag": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "description": "The item's version, quoted; send it back in If-Match."
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              },
+              "put": {
+                "summary": "Replace an item (its version goes up by one).",
+                "operationId": "replaceItem",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "If-Match",
+                    "in": "header",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "An ETag from a read (or *): the write fails with 412 if the item changed since."
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/ItemInput"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Replaced.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Item"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "ETag": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "description": "The item's version, quoted; send it back in If-Match."
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "412": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              },
+              "delete": {
+                "summary": "Delete an item.",
+                "operationId": "deleteItem",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "If-Match",
+                    "in": "header",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "An ETag from a read (or *): the write fails with 412 if the item changed since."
+                  }
+                ],
+                "responses": {
+                  "204": {
+                    "description": "Deleted."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "412": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/vaults": {
+              "get": {
+                "summary": "The caller's vaults (the default one is created if missing).",
+                "operationId": "listVaults",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "All vaults.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/Vault"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              },
+              "post": {
+                "summary": "Create a vault.",
+                "operationId": "createVault",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/VaultInput"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Created.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Vault"
+                        }
+                      }
+                    },
+                    "headers": {
+                      "Location": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/vaults/{id}": {
+              "put": {
+                "summary": "Rename a vault (end-to-end: or replace its wrapped key).",
+                "operationId": "updateVault",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "$ref": "#/components/schemas/VaultInput"
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Updated.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Vault"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              },
+              "delete": {
+                "summary": "Delete an empty vault (409 vault_not_empty while it holds items, 409 last_vault for the only one).",
+                "operationId": "deleteVault",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "204": {
+                    "description": "Deleted."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/prelogin": {
+              "get": {
+                "summary": "End-to-end KDF parameters for an email (stable fake ones for an unknown email).",
+                "operationId": "prelogin",
+                "security": [],
+                "parameters": [
+                  {
+                    "name": "email",
+                    "in": "query",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Argon2id parameters and salt.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Prelogin"
+                        }
+                      }
+                    }
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -1110,6 +1672,263 @@ enum OpenAPIDocument {
                     }
                   },
                   "expires_in": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "ItemInput": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "title",
+                  "password"
+                ],
+                "properties": {
+                  "title": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 864,
+                    "description": "1..200 characters (server-encrypted vault)."
+                  },
+                  "website": {
+                    "type": "string",
+                    "maxLength": 8256,
+                    "description": "A URL or host, up to 2048 characters."
+                  },
+                  "username": {
+                    "type": "string",
+                    "maxLength": 2112,
+                    "description": "Up to 512 characters."
+                  },
+                  "password": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 16448,
+                    "description": "1..4096 characters."
+                  },
+                  "notes": {
+                    "type": "string",
+                    "maxLength": 40064,
+                    "description": "Up to 10000 characters."
+                  },
+                  "vault_id": {
+                    "type": "string"
+                  }
+                },
+                "description": "In an end-to-end vault: a kh1.<base64url nonce>.<base64url ciphertext+tag> envelope (length limit 4 x plaintext limit + 64)."
+              },
+              "Item": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "vault_id",
+                  "title",
+                  "website",
+                  "username",
+                  "password",
+                  "notes",
+                  "created_at",
+                  "updated_at",
+                  "version"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "vault_id": {
+                    "type": "string"
+                  },
+                  "title": {
+                    "type": "string"
+                  },
+                  "website": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "username": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "password": {
+                    "type": "string"
+                  },
+                  "notes": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "updated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "version": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "VaultInput": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "name"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200
+                  },
+                  "encryption": {
+                    "type": "string",
+                    "enum": [
+                      "server",
+                      "client"
+                    ],
+                    "default": "server"
+                  },
+                  "wrapped_key": {
+                    "type": "string",
+                    "description": "End-to-end vaults (required there): the vault key wrapped by the client's master key, a kh1 envelope."
+                  }
+                }
+              },
+              "Vault": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "name",
+                  "encryption",
+                  "is_default",
+                  "created_at",
+                  "updated_at"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "encryption": {
+                    "type": "string",
+                    "enum": [
+                      "server",
+                      "client"
+                    ]
+                  },
+                  "is_default": {
+                    "type": "boolean"
+                  },
+                  "wrapped_key": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "updated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  }
+                }
+              },
+              "HealthReport": {
+                "type": "object",
+                "required": [
+                  "checked_items",
+                  "skipped_end_to_end_items",
+                  "weak",
+                  "reused"
+                ],
+                "properties": {
+                  "checked_items": {
+                    "type": "integer"
+                  },
+                  "skipped_end_to_end_items": {
+                    "type": "integer"
+                  },
+                  "weak": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "id",
+                        "reasons"
+                      ],
+                      "properties": {
+                        "id": {
+                          "type": "string"
+                        },
+                        "reasons": {
+                          "type": "array",
+                          "items": {
+                            "type": "string",
+                            "enum": [
+                              "too_short",
+                              "common",
+                              "low_strength"
+                            ]
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "reused": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": [
+                        "item_ids"
+                      ],
+                      "properties": {
+                        "item_ids": {
+                          "type": "array",
+                          "items": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "Prelogin": {
+                "type": "object",
+                "required": [
+                  "kdf",
+                  "salt",
+                  "iterations",
+                  "memory_kib",
+                  "parallelism"
+                ],
+                "properties": {
+                  "kdf": {
+                    "type": "string",
+                    "const": "argon2id"
+                  },
+                  "salt": {
+                    "type": "string",
+                    "description": "base64url, 16 bytes"
+                  },
+                  "iterations": {
+                    "type": "integer"
+                  },
+                  "memory_kib": {
+                    "type": "integer"
+                  },
+                  "parallelism": {
                     "type": "integer"
                   }
                 }

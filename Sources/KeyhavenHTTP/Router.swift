@@ -48,7 +48,9 @@ public struct Router: Sendable {
     public mutating func post(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
         add(.post, pattern, cpuIntensive: cpuIntensive, handler: handler)
     }
-    public mutating func put(_ pattern: String, handler: @escaping Handler) { add(.put, pattern, handler: handler) }
+    public mutating func put(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
+        add(.put, pattern, cpuIntensive: cpuIntensive, handler: handler)
+    }
     public mutating func patch(_ pattern: String, handler: @escaping Handler) { add(.patch, pattern, handler: handler) }
     public mutating func delete(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
         add(.delete, pattern, cpuIntensive: cpuIntensive, handler: handler)

@@ -17,6 +17,12 @@ public struct AuditEvent: Sendable, Equatable {
         case twoFactorEnabled = "two_factor_enabled"
         case twoFactorDisabled = "two_factor_disabled"
         case recoveryCodeUsed = "recovery_code_used"
+        case itemCreated = "item_created"
+        case itemUpdated = "item_updated"
+        case itemDeleted = "item_deleted"
+        case vaultCreated = "vault_created"
+        case vaultUpdated = "vault_updated"
+        case vaultDeleted = "vault_deleted"
     }
 
     public var id: AuditEventID

@@ -89,5 +89,41 @@ enum PostgresMigrations {
                 );
                 CREATE INDEX login_challenges_user ON login_challenges (user_id);
                 """),
+        Migration(
+            version: 4, name: "create_vaults_and_items",
+            sql: """
+                CREATE TABLE user_keys (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    key_id TEXT NOT NULL,
+                    wrapped_key BYTEA NOT NULL,
+                    kdf_salt BYTEA NOT NULL,
+                    created_at BIGINT NOT NULL
+                );
+                CREATE INDEX user_keys_key ON user_keys (key_id);
+                CREATE TABLE vaults (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    encryption TEXT NOT NULL,
+                    sealed_name BYTEA NOT NULL,
+                    sealed_wrapped_key BYTEA,
+                    is_default BIGINT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                );
+                CREATE INDEX vaults_user ON vaults (user_id, created_at);
+                CREATE TABLE items (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    vault_id TEXT NOT NULL REFERENCES vaults (id) ON DELETE CASCADE,
+                    version BIGINT NOT NULL,
+                    sealed_payload BYTEA NOT NULL,
+                    password_fingerprint TEXT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                );
+                CREATE INDEX items_user_seq ON items (user_id, seq);
+                CREATE INDEX items_vault_seq ON items (vault_id, seq);
+                """),
     ]
 }

@@ -89,5 +89,41 @@ enum SQLiteMigrations {
                 ) STRICT;
                 CREATE INDEX login_challenges_user ON login_challenges (user_id);
                 """),
+        Migration(
+            version: 4, name: "create_vaults_and_items",
+            sql: """
+                CREATE TABLE user_keys (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    key_id TEXT NOT NULL,
+                    wrapped_key BLOB NOT NULL,
+                    kdf_salt BLOB NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX user_keys_key ON user_keys (key_id);
+                CREATE TABLE vaults (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    encryption TEXT NOT NULL,
+                    sealed_name BLOB NOT NULL,
+                    sealed_wrapped_key BLOB,
+                    is_default INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX vaults_user ON vaults (user_id, created_at);
+                CREATE TABLE items (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    vault_id TEXT NOT NULL REFERENCES vaults (id) ON DELETE CASCADE,
+                    version INTEGER NOT NULL,
+                    sealed_payload BLOB NOT NULL,
+                    password_fingerprint TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX items_user_seq ON items (user_id, seq);
+                CREATE INDEX items_vault_seq ON items (vault_id, seq);
+                """),
     ]
 }

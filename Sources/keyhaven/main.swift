@@ -9,6 +9,8 @@ let usage = """
     commands:
       serve      run the server (migrates the database first)
       migrate    apply database migrations and exit
+      keys rotate
+                 add a master key, make it active and re-seal every user's data key under it
       help       show this text
 
     Configuration comes from KEYHAVEN_* environment variables; see README.md.
@@ -52,6 +54,19 @@ case "migrate":
     }
 case "help", "--help", "-h":
     print(usage)
+case "keys" where arguments.dropFirst().first == "rotate":
+    let configuration = loadConfiguration()
+    do {
+        let report = try rotateMasterKey(configuration: configuration) { done in print("re-sealed \(done) data keys…") }
+        print("added master key \(report.newKeyID) and made it active; re-sealed \(report.rewrapped) data keys")
+        print("data keys per master key: \(report.dataKeysByMasterKey.sorted { $0.key < $1.key })")
+        print("password hashes per master key: \(report.passwordHashesByMasterKey.sorted { $0.key < $1.key })")
+        print("keep every master key that still wraps a data key or peppers a password hash in the key file; back the file up now")
+    } catch let error as Configuration.Error {
+        fail("configuration error: \(error)", code: 2)
+    } catch {
+        fail("key rotation failed (run it again to finish): \(error)", code: 1)
+    }
 case "scan", "keys", "backup":
     fail("'\(arguments[0])' is not implemented yet in this build", code: 2)
 default:

@@ -9,11 +9,11 @@ import KeyhavenCrypto
 /// master key, so rotating the key ring keeps old hashes verifiable; they are re-hashed with the
 /// active key and cost at the next successful login.
 struct PasswordHasher: Sendable {
-    private let keys: KeyRing
+    private let keys: MasterKeys
     let cost: Int
     private let dummyHash: String
 
-    init(masterKeys: KeyRing, cost: Int) throws {
+    init(masterKeys: MasterKeys, cost: Int) throws {
         keys = masterKeys
         self.cost = cost
         // Verified against for unknown accounts, so that they cost one bcrypt like real ones.
@@ -41,7 +41,7 @@ struct PasswordHasher: Sendable {
     /// True when the stored hash uses an older key or another cost.
     func needsRehash(_ stored: String) -> Bool {
         let parts = stored.split(separator: "$", maxSplits: 2)
-        return parts.count != 3 || parts[1] != Substring(keys.activeKeyID) || Bcrypt.cost(of: String(parts[2])) != cost
+        return parts.count != 3 || parts[1] != Substring(keys.activeKey.id) || Bcrypt.cost(of: String(parts[2])) != cost
     }
 
     private func preHash(_ password: String, key: KeyRing.Key) throws -> [UInt8] {

@@ -14,7 +14,8 @@ struct TwoFactorService: Sendable {
     static let recoveryCodeCount = 10
 
     let repository: any TwoFactorRepository
-    let masterKeys: KeyRing
+    let masterKeys: MasterKeys
+    let dataKeys: DataKeys
     let mailer: any Mailer
 
     /// What enrolment returns to the client (API.md `TwoFactorSetup`).
@@ -90,7 +91,7 @@ struct TwoFactorService: Sendable {
                 let matched = try repository.consumeEmailCode(
                     userID: user.id, purpose: purpose.rawValue, at: Date(), maximumAttempts: Self.emailCodeAttempts
                 ) { stored in
-                    masterKeys.keys.contains {
+                    masterKeys.ring.keys.contains {
                         constantTimeEquals(Array(codeHash(user.id, purpose.rawValue, code, key: $0).utf8), Array(stored.utf8))
                     }
                 }
@@ -99,7 +100,7 @@ struct TwoFactorService: Sendable {
         }
         guard allowRecovery, settings.enabled else { return .refused }
         let normalized = Self.normalizeRecoveryCode(code)
-        for key in masterKeys.keys
+        for key in masterKeys.ring.keys
         where try repository.useRecoveryCode(userID: user.id, codeHash: codeHash(user.id, "recovery", normalized, key: key), at: Date()) {
             return .acceptedRecoveryCode
         }

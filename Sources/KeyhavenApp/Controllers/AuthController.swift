@@ -10,6 +10,8 @@ struct AuthController {
     let audit: AuditRecorder
     let twoFactor: TwoFactorService
     let sessionStarter: SessionStarter
+    /// Makes the default vault at signup.
+    let vaults: VaultService
     let hasher: PasswordHasher
     let tokens: TokenIssuer
     let limiter: RateLimiter
@@ -154,6 +156,7 @@ struct AuthController {
         } catch DatabaseError.uniqueViolation {
             throw HTTPError.conflict("An account with this email address already exists.", code: "email_taken")
         }
+        _ = try vaults.defaultVault(for: user.id)
         try audit.record(.signup, user: user.id, context, request)
         struct Created: Encodable {
             var user: UserBody

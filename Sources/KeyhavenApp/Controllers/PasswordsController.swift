@@ -1,0 +1,260 @@
+import Foundation
+import KeyhavenCrypto
+import KeyhavenHTTP
+import KeyhavenStorage
+
+/// `/passwords`: the items of the user's vaults, sealed at rest (see `ItemPayload`).
+struct PasswordsController {
+    let items: any ItemRepository
+    let vaultRepository: any VaultRepository
+    let vaults: VaultService
+    let dataKeys: DataKeys
+    let cursors: CursorSigner
+    let audit: AuditRecorder
+    let authenticator: Authenticator
+
+    func register(on router: inout Router) {
+        router.get("/passwords", handler: authenticator.require { request, context in try list(request, context) })
+        router.post("/passwords", handler: authenticator.require { request, context in try create(request, context) })
+        router.get("/passwords/health", handler: authenticator.require { _, context in try health(context) })
+        router.get("/passwords/{id}", handler: authenticator.require { request, context in try read(request, context) })
+        router.put("/passwords/{id}", handler: authenticator.require { request, context in try replace(request, context) })
+        router.delete("/passwords/{id}", handler: authenticator.require { request, context in try remove(request, context) })
+    }
+
+    // MARK: - Handlers
+
+    private func create(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        let input = try request.decode(ItemInput.self)
+        let vault = try targetVault(input.vaultId, context)
+        let payload = try input.validated(for: vault.encryption)
+        let key = try dataKeys.key(for: context.user.id)
+        let now = Date()
+        let id = ItemID.generate()
+        let item = try items.create(
+            Item(
+                id: id, userID: context.user.id, vaultID: vault.id, version: 1,
+                sealedPayload: try payload.seal(userID: context.user.id, itemID: id, version: 1, key: key),
+                passwordFingerprint: fingerprint(payload, vault: vault, key: key), createdAt: now, updatedAt: now))
+        try audit.record(.itemCreated, user: context.user.id, context.request, request, detail: "item \(id.rawValue)")
+        return itemResponse(item, payload, status: 201, location: true)
+    }
+
+    private func read(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        let item = try find(request, context)
+        return itemResponse(item, try open(item, key: try dataKeys.key(for: context.user.id)), status: 200, location: false)
+    }
+
+    private func replace(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        let current = try find(request, context)
+        try checkPrecondition(request, current)
+        let input = try request.decode(ItemInput.self)
+        let currentVault = try vaultRepository.find(id: current.vaultID, userID: context.user.id)
+        let vault = input.vaultId == nil ? try currentVault ?? vaults.defaultVault(for: context.user.id) : try targetVault(input.vaultId, context)
+        if let currentVault, currentVault.encryption != vault.encryption {
+            throw HTTPError.validationFailed([
+                .init(field: "vault_id", message: "an item cannot move between a server-encrypted and an end-to-end vault")
+            ])
+        }
+        let payload = try input.validated(for: vault.encryption)
+        let key = try dataKeys.key(for: context.user.id)
+        var updated = current
+        updated.vaultID = vault.id
+        updated.version = current.version + 1
+        updated.sealedPayload = try payload.seal(userID: context.user.id, itemID: current.id, version: updated.version, key: key)
+        updated.passwordFingerprint = fingerprint(payload, vault: vault, key: key)
+        updated.updatedAt = Date()
+        switch try items.update(updated, expectedVersion: current.version) {
+        case .updated(let stored):
+            try audit.record(.itemUpdated, user: context.user.id, context.request, request, detail: "item \(current.id.rawValue)")
+            return itemResponse(stored, payload, status: 200, location: false)
+        case .notFound:
+            throw HTTPError.notFound()
+        case .versionMismatch:
+            throw HTTPError.preconditionFailed("The item changed since it was read; fetch it again.")
+        }
+    }
+
+    private func remove(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        let item = try find(request, context)
+        try checkPrecondition(request, item)
+        guard try items.delete(id: item.id, userID: context.user.id) else { throw HTTPError.notFound() }
+        try audit.record(.itemDeleted, user: context.user.id, context.request, request, detail: "item \(item.id.rawValue)")
+        return .noContent
+    }
+
+    private func list(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
+        let page = try PageRequest(request)
+        let userID = context.user.id
+        var after = try page.cursor.map { try cursors.sequence(from: $0, userID: userID) }
+        var vaultFilter: VaultID?
+        if let vaultText = request.query["vault_id"] {
+            guard let vault = try vaultRepository.find(id: VaultID(vaultText), userID: userID) else { throw HTTPError.notFound("No such vault.") }
+            vaultFilter = vault.id
+        }
+        let query = request.query["q"].map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        let key = try dataKeys.key(for: userID)
+        let clientVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .client }.map(\.id))
+
+        var selected: [(Item, ItemPayload)] = []
+        var more = false
+        scan: while true {
+            let batch = try items.list(userID: userID, vaultID: vaultFilter, afterSequence: after, limit: query == nil ? page.limit + 1 : 500)
+            for item in batch {
+                if selected.count == page.limit {
+                    more = true
+                    break scan
+                }
+                let payload = try open(item, key: key)
+                after = item.sequence
+                if let query {
+                    // Search looks at title and website of server-encrypted items only.
+                    guard !clientVaults.contains(item.vaultID),
+                        payload.title.lowercased().contains(query) || (payload.website?.lowercased().contains(query) ?? false)
+                    else { continue }
+                }
+                selected.append((item, payload))
+            }
+            if batch.count < (query == nil ? page.limit + 1 : 500) { break }
+        }
+        var writer = JSONWriter(capacity: 256 + selected.count * 400)
+        writer.beginObject()
+        writer.beginArray(key: "items")
+        for (item, payload) in selected { Self.write(item, payload, to: &writer) }
+        writer.endArray()
+        writer.field("next_cursor", more ? selected.last.map { cursors.cursor(sequence: $0.0.sequence, userID: userID) } : nil)
+        writer.endObject()
+        return Response(status: 200, headers: ["Content-Type": "application/json"], body: writer.bytes)
+    }
+
+    private func health(_ context: AuthenticatedContext) throws -> Response {
+        let userID = context.user.id
+        let key = try dataKeys.key(for: userID)
+        let serverVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .server }.map(\.id))
+        var weak: [(ItemID, [String])] = []
+        var byFingerprint: [String: [ItemID]] = [:]
+        var checked = 0
+        var skipped = 0
+        var after: Int64?
+        while true {
+            let batch = try items.list(userID: userID, vaultID: nil, afterSequence: after, limit: 500)
+            for item in batch {
+                after = item.sequence
+                guard serverVaults.contains(item.vaultID) else {
+                    skipped += 1
+                    continue
+                }
+                checked += 1
+                let reasons = PasswordHealth.weaknesses(of: try open(item, key: key).password)
+                if !reasons.isEmpty { weak.append((item.id, reasons)) }
+                if let fingerprint = item.passwordFingerprint { byFingerprint[fingerprint, default: []].append(item.id) }
+            }
+            if batch.count < 500 { break }
+        }
+        struct Report: Encodable {
+            struct Weak: Encodable {
+                var id: String
+                var reasons: [String]
+            }
+            struct Reused: Encodable { var itemIds: [String] }
+            var checkedItems: Int
+            var skippedEndToEndItems: Int
+            var weak: [Weak]
+            var reused: [Reused]
+        }
+        let reused = byFingerprint.values.filter { $0.count > 1 }.map { Report.Reused(itemIds: $0.map(\.rawValue)) }.sorted {
+            $0.itemIds[0] < $1.itemIds[0]
+        }
+        return try Response.json(
+            Report(
+                checkedItems: checked, skippedEndToEndItems: skipped, weak: weak.map { Report.Weak(id: $0.0.rawValue, reasons: $0.1) }, reused: reused
+            ))
+    }
+
+    // MARK: - Helpers
+
+    /// The item named in the path, if it is the caller's: another user's id is 404, like a missing one.
+    private func find(_ request: Request, _ context: AuthenticatedContext) throws -> Item {
+        guard let item = try items.find(id: ItemID(try context.request.parameter("id")), userID: context.user.id) else {
+            throw HTTPError.notFound("No such item.")
+        }
+        return item
+    }
+
+    private func targetVault(_ vaultID: String?, _ context: AuthenticatedContext) throws -> Vault {
+        guard let vaultID else { return try vaults.defaultVault(for: context.user.id) }
+        guard let vault = try vaultRepository.find(id: VaultID(vaultID), userID: context.user.id) else {
+            throw HTTPError.validationFailed([.init(field: "vault_id", message: "no such vault")])
+        }
+        return vault
+    }
+
+    /// `If-Match`: `*` or a list of entity tags, one of which must be the item's current one.
+    private func checkPrecondition(_ request: Request, _ item: Item) throws {
+        guard let header = request.headers["If-Match"] else { return }
+        let tags = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard tags.contains("*") || tags.contains(Self.etag(item)) else {
+            throw HTTPError.preconditionFailed("The item changed since it was read (its ETag is now \(Self.etag(item))).")
+        }
+    }
+
+    private func open(_ item: Item, key: SymmetricKey) throws -> ItemPayload {
+        try ItemPayload.open(item.sealedPayload, userID: item.userID, itemID: item.id, version: item.version, key: key)
+    }
+
+    /// Keyed with a key derived from the user's data key: equal passwords give equal fingerprints
+    /// for this user only, and the database alone cannot be used to test guesses.
+    private func fingerprint(_ payload: ItemPayload, vault: Vault, key: SymmetricKey) -> String? {
+        guard vault.encryption == .server,
+            let fingerprintKey = try? HKDFSHA256.deriveKey(
+                from: key.bytes, salt: [], info: Array("password-fingerprint-v1".utf8), outputByteCount: 32)
+        else { return nil }
+        return HMACSHA256.authenticationCode(for: Array(payload.password.utf8), key: fingerprintKey).hexString
+    }
+
+    private static func etag(_ item: Item) -> String { "\"\(item.version)\"" }
+
+    private func itemResponse(_ item: Item, _ payload: ItemPayload, status: Int, location: Bool) -> Response {
+        var writer = JSONWriter()
+        Self.write(item, payload, to: &writer)
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "ETag": Self.etag(item)]
+        if location { headers.add(name: "Location", value: "/passwords/\(item.id.rawValue)") }
+        return Response(status: status, headers: headers, body: writer.bytes)
+    }
+
+    private static func write(_ item: Item, _ payload: ItemPayload, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("id", item.id.rawValue)
+        writer.field("vault_id", item.vaultID.rawValue)
+        writer.field("title", payload.title)
+        writer.field("website", payload.website)
+        writer.field("username", payload.username)
+        writer.field("password", payload.password)
+        writer.field("notes", payload.notes)
+        writer.field("created_at", RFC3339.string(from: item.createdAt))
+        writer.field("updated_at", RFC3339.string(from: item.updatedAt))
+        writer.field("version", item.version)
+        writer.endObject()
+    }
+}
+
+/// Pagination cursors bound to the user with a MAC, so a cursor is useless in anyone else's hands.
+struct CursorSigner: Sendable {
+    let key: [UInt8]
+
+    func cursor(sequence: Int64, userID: UserID) -> String {
+        PageRequest.encodeCursor("\(sequence).\(mac(sequence, userID))")
+    }
+
+    func sequence(from cursor: String, userID: UserID) throws -> Int64 {
+        let parts = cursor.split(separator: ".")
+        guard parts.count == 2, let sequence = Int64(parts[0]), constantTimeEquals(Array(parts[1].utf8), Array(mac(sequence, userID).utf8)) else {
+            throw HTTPError.badRequest("The cursor is not one this server issued for you.", code: "invalid_cursor")
+        }
+        return sequence
+    }
+
+    private func mac(_ sequence: Int64, _ userID: UserID) -> String {
+        String(HMACSHA256.authenticationCode(for: Array("\(userID.rawValue):\(sequence)".utf8), key: key).hexString.prefix(20))
+    }
+}
