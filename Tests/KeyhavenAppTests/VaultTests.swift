@@ -196,7 +196,8 @@ struct EndToEndVaultTests {
     func envelopesAreValidatedStoredAndReturnedUnchanged(_ backend: DatabaseBackend) throws {
         let test = try TestApplication(backend)
         let token = try test.signedIn("ada@example.com").accessToken
-        #expect(try test.request("POST", "/vaults", token: token, json: ["name": "E2E", "encryption": "client"]).status == 422)  // needs its wrapped key
+        // An end-to-end vault needs its wrapped key.
+        #expect(try test.request("POST", "/vaults", token: token, json: ["name": "E2E", "encryption": "client"]).status == 422)
         #expect(
             try test.request("POST", "/vaults", token: token, json: ["name": "E2E", "encryption": "client", "wrapped_key": "plain"]).status == 422)
         let wrappedKey = TestApplication.envelope()
