@@ -75,3 +75,12 @@ pids+=($!)
 wait_for "http://127.0.0.1:$kh_login/healthz"
 echo
 python3 scripts/bench/login.py "$kh_login" 12
+
+# The vault: item and page reads against nginx serving the same bytes; list latency at scale.
+kh_vault=$(free_port)
+KEYHAVEN_DATA_DIR="$dir/vault-data" KEYHAVEN_LISTEN="127.0.0.1:$kh_vault" KEYHAVEN_TLS=off \
+  ./.build/release/keyhaven serve >>"$dir/keyhaven-vault.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$kh_vault/healthz"
+echo
+python3 scripts/bench/vault.py "$kh_vault" "$ng_http" "$dir/www"

@@ -3,6 +3,10 @@ import CSQLite
 /// One SQLite connection. Not thread-safe: the pool hands it to one thread at a time.
 final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used by one thread at a time
     private let handle: OpaquePointer
+    /// Prepared statements by SQL text, reused (reset) across calls: preparing costs more than
+    /// running most of our queries.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let statementCacheLimit = 256
 
     init(path: String, readOnly: Bool) throws {
         var handle: OpaquePointer?
@@ -27,7 +31,10 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
                 """)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     func executeScript(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
@@ -48,11 +55,25 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
         try run(sql, parameters)
     }
 
-    private func run(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.statementCacheLimit {
+            for statement in statements.values { sqlite3_finalize(statement) }
+            statements.removeAll()
+        }
         var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard prepared == SQLITE_OK, let statement else { throw error(prepared) }
-        defer { sqlite3_finalize(statement) }
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw error(status) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func run(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         try bind(parameters, to: statement)
         let columnCount = sqlite3_column_count(statement)
         let names = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)).lowercased() }

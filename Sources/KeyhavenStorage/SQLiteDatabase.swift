@@ -60,13 +60,13 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
     private static func transaction<Result>(
         on connection: SQLiteConnection, begin: String, _ body: (any DatabaseConnection) throws -> Result
     ) throws -> Result {
-        try connection.executeScript(begin)
+        try connection.execute(begin)
         do {
             let result = try body(connection)
-            try connection.executeScript("COMMIT")
+            try connection.execute("COMMIT")
             return result
         } catch {
-            try? connection.executeScript("ROLLBACK")
+            _ = try? connection.execute("ROLLBACK")
             throw error
         }
     }

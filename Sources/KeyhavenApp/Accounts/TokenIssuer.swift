@@ -1,6 +1,7 @@
 import Foundation
 import KeyhavenCrypto
 import KeyhavenStorage
+import Synchronization
 
 /// Mints and checks access tokens (EdDSA JWTs) and refresh tokens (opaque, stored as SHA-256).
 struct TokenIssuer: Sendable {
@@ -17,6 +18,7 @@ struct TokenIssuer: Sendable {
     let audience: String
     let accessLifetime: Int
     let refreshLifetime: Int
+    private let verified = VerifiedTokenCache()
 
     init(signingKeys: KeyRing, settings: SecuritySettings, publicURL: URL) throws {
         self.signingKeys = signingKeys
@@ -43,7 +45,33 @@ struct TokenIssuer: Sendable {
         return Tokens(accessToken: try JWT.sign(claims, keys: signingKeys), refreshToken: refreshToken, expiresIn: accessLifetime)
     }
 
+    /// Verifies an access token. A token that verified before is taken from a small cache until
+    /// it expires (the signature check is the most expensive step of an API request); the
+    /// session it names is still checked on every request by the caller.
     func verifyAccessToken(_ token: String, now: Date) throws(JWT.VerificationError) -> JWT.Claims {
-        try JWT.verify(token, publicKeys: publicKeys, issuer: issuer, audience: audience, now: now)
+        if let claims = verified.claims(for: token, now: now) { return claims }
+        let claims = try JWT.verify(token, publicKeys: publicKeys, issuer: issuer, audience: audience, now: now)
+        verified.store(claims, for: token)
+        return claims
+    }
+}
+
+/// Access tokens whose signature and claims have been verified, by their exact text. Bounded:
+/// past `capacity` entries it starts over.
+final class VerifiedTokenCache: Sendable {
+    private let entries = Mutex<[String: JWT.Claims]>([:])
+    private let capacity = 10_000
+
+    func claims(for token: String, now: Date) -> JWT.Claims? {
+        guard let claims = entries.withLock({ $0[token] }) else { return nil }
+        // The same expiry rule as `JWT.verify` (60 s leeway).
+        return TimeInterval(claims.exp) + 60 > now.timeIntervalSince1970 ? claims : nil
+    }
+
+    func store(_ claims: JWT.Claims, for token: String) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = claims
+        }
     }
 }
