@@ -47,6 +47,8 @@ public protocol SessionRepository: Sendable {
     /// Stores a new session with its first refresh token.
     func create(_ session: Session, refreshTokenHash: String) throws
     func find(id: SessionID) throws -> Session?
+    /// The session and its user in one read (authentication does this on every request).
+    func findWithUser(id: SessionID) throws -> (Session, User)?
     /// The session a refresh token (live or spent) belongs to.
     func find(refreshTokenHash: String) throws -> Session?
     /// Spends `presentedHash` and installs `newHash`, atomically: of two concurrent calls with

@@ -24,7 +24,6 @@ typealias AuthenticatedHandler = @Sendable (Request, AuthenticatedContext) throw
 /// from the header only, never from the query string.
 struct Authenticator: Sendable {
     let tokens: TokenIssuer
-    let users: any UserRepository
     let sessions: any SessionRepository
     let logger: Logger
 
@@ -37,24 +36,38 @@ struct Authenticator: Sendable {
     }
 
     private func authenticate(_ request: Request, context: RequestContext) throws -> AuthenticatedContext {
-        guard let header = request.headers["Authorization"] else { throw HTTPError.unauthorized() }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw HTTPError.unauthorized() }
+        guard let header = request.headers["Authorization"], let token = Self.bearerToken(header) else { throw HTTPError.unauthorized() }
         let now = Date()
         let claims: JWT.Claims
         do {
-            claims = try tokens.verifyAccessToken(String(parts[1]).trimmingCharacters(in: .whitespaces), now: now)
+            claims = try tokens.verifyAccessToken(token, now: now)
         } catch {
             logger.log(.debug, "access token refused", ["request_id": .string(context.requestID), "reason": .string("\(error)")])
             throw HTTPError.unauthorized()
         }
-        guard let session = try sessions.find(id: SessionID(claims.sid)), session.isActive(at: now),
-            session.userID.rawValue == claims.sub, let user = try users.find(id: session.userID)
+        guard let (session, user) = try sessions.findWithUser(id: SessionID(claims.sid)), session.isActive(at: now),
+            session.userID.rawValue == claims.sub
         else { throw HTTPError.unauthorized() }
         // Record use at most once a minute: a write per request would be waste.
         if now.timeIntervalSince(session.lastUsedAt) >= 60 {
             try sessions.touch(id: session.id, at: now, ipAddress: context.clientAddress)
         }
         return AuthenticatedContext(request: context, user: user, session: session)
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive, surrounding spaces ignored),
+    /// parsed on bytes: Foundation's trimming bridges through UTF-16 and cost more than the rest
+    /// of authentication.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        guard bytes.count > 7, bytes[6] == UInt8(ascii: " "),
+            String(decoding: bytes[0..<6], as: UTF8.self).lowercased() == "bearer"
+        else { return nil }
+        var start = 7
+        var end = bytes.count
+        while start < end && bytes[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start && bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        guard start < end else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

@@ -270,6 +270,7 @@ struct AuthController {
         let body = try request.decode(DeleteAccountBody.self)
         try verifyPassword(body.password, of: context, request, field: "password")
         _ = try users.delete(id: context.user.id)
+        vaults.dataKeys.forget(context.user.id)
         // Kept for the operator's security trail: the pseudonymous id, time and address only.
         try audit.record(.accountDeleted, user: context.user.id, context.request, request)
         return .noContent

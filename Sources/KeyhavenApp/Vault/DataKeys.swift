@@ -1,6 +1,7 @@
 import Foundation
 import KeyhavenCrypto
 import KeyhavenStorage
+import Synchronization
 
 /// Envelope encryption's middle layer: each user has a random 256-bit data key, stored only
 /// sealed (AES-256-GCM) under a master key-encryption key with the user id as AAD. Item payloads,
@@ -8,11 +9,25 @@ import KeyhavenStorage
 struct DataKeys: Sendable {
     let repository: any UserKeyRepository
     let masterKeys: MasterKeys
+    /// Opened data keys by user. A data key never changes (rotation re-seals the same key), so
+    /// entries stay valid; the master key that opens them is in this process's memory anyway.
+    private let opened = OpenedKeyCache()
+
+    init(repository: any UserKeyRepository, masterKeys: MasterKeys) {
+        self.repository = repository
+        self.masterKeys = masterKeys
+    }
 
     /// The user's data key, created on first use.
     func key(for userID: UserID) throws -> SymmetricKey {
-        try open(try record(for: userID))
+        if let key = opened.key(for: userID) { return key }
+        let key = try open(try record(for: userID))
+        opened.store(key, for: userID)
+        return key
     }
+
+    /// Forgets a user's opened key (account deletion).
+    func forget(_ userID: UserID) { opened.remove(userID) }
 
     /// The salt for the user's end-to-end key derivation (random per user, made with the data key).
     func kdfSalt(for userID: UserID) throws -> [UInt8] {
@@ -56,4 +71,20 @@ struct DataKeys: Sendable {
     }
 
     private static func aad(_ userID: UserID) -> [UInt8] { Array("keyhaven:data-key:v1:\(userID.rawValue)".utf8) }
+}
+
+final class OpenedKeyCache: Sendable {
+    private let keys = Mutex<[UserID: SymmetricKey]>([:])
+    private let capacity = 10_000
+
+    func key(for userID: UserID) -> SymmetricKey? { keys.withLock { $0[userID] } }
+
+    func store(_ key: SymmetricKey, for userID: UserID) {
+        keys.withLock { keys in
+            if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
+            keys[userID] = key
+        }
+    }
+
+    func remove(_ userID: UserID) { _ = keys.withLock { $0.removeValue(forKey: userID) } }
 }
