@@ -46,6 +46,13 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// Appends members rendered earlier (`"a":1,"b":"x"`) into the current object.
+    mutating func members(_ rendered: ArraySlice<UInt8>) {
+        separate()
+        bytes.append(contentsOf: rendered)
+        needsComma = true
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

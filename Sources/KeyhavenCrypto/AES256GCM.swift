@@ -111,3 +111,62 @@ public enum AES256GCM {
         return Array(output[..<total])
     }
 }
+
+extension AES256GCM {
+    /// Opens many boxes sealed under one key, setting the key up once (a page of items shares
+    /// the user's data key; the key schedule was a large part of opening each one). Not for use
+    /// from several threads at once.
+    public final class Opener {
+        private let context: OpaquePointer
+
+        public init(key: SymmetricKey) throws {
+            guard let context = EVP_CIPHER_CTX_new() else { throw openSSLError("EVP_CIPHER_CTX_new") }
+            guard EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, nil, nil) == 1,
+                EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(AES256GCM.nonceByteCount), nil) == 1,
+                EVP_DecryptInit_ex(context, nil, nil, key.bytes, nil) == 1
+            else {
+                EVP_CIPHER_CTX_free(context)
+                throw openSSLError("AES-GCM decrypt init")
+            }
+            self.context = context
+        }
+
+        deinit { EVP_CIPHER_CTX_free(context) }
+
+        /// Verifies and decrypts the storage form (nonce ‖ ciphertext ‖ tag).
+        public func open(combined: [UInt8], authenticating authenticatedData: [UInt8]) throws -> [UInt8] {
+            let nonceCount = AES256GCM.nonceByteCount
+            let tagCount = AES256GCM.tagByteCount
+            guard combined.count >= nonceCount + tagCount else { throw CryptoError.invalidInput("sealed box too short") }
+            let ciphertextCount = combined.count - nonceCount - tagCount
+            var output = [UInt8](repeating: 0, count: ciphertextCount + tagCount)
+            var length: Int32 = 0
+            let status = combined.withUnsafeBufferPointer { box -> Bool in
+                let base = box.baseAddress!
+                guard EVP_DecryptInit_ex(context, nil, nil, nil, base) == 1 else { return false }
+                if !authenticatedData.isEmpty,
+                    EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) != 1
+                {
+                    return false
+                }
+                var total: Int32 = 0
+                if ciphertextCount > 0 {
+                    guard EVP_DecryptUpdate(context, &output, &length, base + nonceCount, Int32(ciphertextCount)) == 1 else { return false }
+                    total = length
+                }
+                guard
+                    EVP_CIPHER_CTX_ctrl(
+                        context, EVP_CTRL_GCM_SET_TAG, Int32(tagCount), UnsafeMutableRawPointer(mutating: base + nonceCount + ciphertextCount)) == 1
+                else { return false }
+                let finished = output.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(context, $0.baseAddress! + Int(total), &length) }
+                return finished > 0
+            }
+            guard status else {
+                ERR_clear_error()
+                throw CryptoError.authenticationFailed
+            }
+            output.removeLast(tagCount)
+            return output
+        }
+    }
+}

@@ -37,13 +37,10 @@ final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
 
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
         try run(sql, parameters) { result in
-            let columns = (0..<PQnfields(result)).map { (String(cString: PQfname(result, $0)), PQftype(result, $0)) }
+            let names = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+            let types = (0..<PQnfields(result)).map { PQftype(result, $0) }
             return (0..<PQntuples(result)).map { row in
-                var values: [String: SQLValue] = [:]
-                for (index, (name, type)) in columns.enumerated() {
-                    values[name] = Self.value(result, row: row, column: Int32(index), type: type)
-                }
-                return Row(values: values)
+                Row(names: names, columns: types.enumerated().map { Self.value(result, row: row, column: Int32($0.offset), type: $0.element) })
             }
         }
     }

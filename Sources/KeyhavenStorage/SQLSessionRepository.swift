@@ -66,7 +66,7 @@ public struct SQLSessionRepository: SessionRepository {
                 session.isActive(at: date)
             else { return .invalid }
 
-            if case .integer = token.values["spent_at"] ?? .null {
+            if case .integer = token["spent_at"] ?? .null {
                 try revoke(session.id, at: date, on: connection)
                 var revoked = session
                 revoked.revokedAt = date

@@ -82,11 +82,10 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else { throw error(status) }
-            var values: [String: SQLValue] = [:]
-            for column in 0..<columnCount {
-                values[names[Int(column)]] = value(statement, column)
-            }
-            rows.append(Row(values: values))
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount { values.append(value(statement, column)) }
+            rows.append(Row(names: names, columns: values))
         }
         return rows
     }

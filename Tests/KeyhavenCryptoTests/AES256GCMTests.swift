@@ -108,3 +108,24 @@ struct AES256GCMTests {
         #expect(throws: CryptoError.self) { try SymmetricKey(bytes: [UInt8](repeating: 0, count: 16)) }
     }
 }
+
+struct AES256GCMOpenerTests {
+    @Test func opensWhatSealWroteAndRefusesTampering() throws {
+        let key = SymmetricKey.generate()
+        let opener = try AES256GCM.Opener(key: key)
+        for length in [0, 1, 15, 16, 17, 300, 5000] {
+            let plaintext = SecureRandom.bytes(count: length)
+            let box = try AES256GCM.seal(plaintext, using: key, authenticating: Array("aad-\(length)".utf8))
+            #expect(try opener.open(combined: box.combined, authenticating: Array("aad-\(length)".utf8)) == plaintext)
+            #expect(throws: CryptoError.authenticationFailed) { try opener.open(combined: box.combined, authenticating: Array("other".utf8)) }
+            var tampered = box.combined
+            tampered[tampered.count - 1] ^= 1
+            #expect(throws: CryptoError.authenticationFailed) { try opener.open(combined: tampered, authenticating: Array("aad-\(length)".utf8)) }
+        }
+        // Published vector through the reusable path too (McGrew–Viega case 16).
+        let vectorKey = try SymmetricKey(bytes: hex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"))
+        let vector = AES256GCMTests.vectors[3]
+        let combined = hex(vector.nonce) + hex(vector.ciphertext) + hex(vector.tag)
+        #expect(try AES256GCM.Opener(key: vectorKey).open(combined: combined, authenticating: hex(vector.aad)) == hex(vector.plaintext))
+    }
+}

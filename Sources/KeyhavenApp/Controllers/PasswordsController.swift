@@ -37,12 +37,12 @@ struct PasswordsController {
                 sealedPayload: try payload.seal(userID: context.user.id, itemID: id, version: 1, key: key),
                 passwordFingerprint: fingerprint(payload, vault: vault, key: key), createdAt: now, updatedAt: now))
         try audit.record(.itemCreated, user: context.user.id, context.request, request, detail: "item \(id.rawValue)")
-        return itemResponse(item, payload, status: 201, location: true)
+        return try itemResponse(item, key: key, status: 201, location: true)
     }
 
     private func read(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
         let item = try find(request, context)
-        return itemResponse(item, try open(item, key: try dataKeys.key(for: context.user.id)), status: 200, location: false)
+        return try itemResponse(item, key: try dataKeys.key(for: context.user.id), status: 200, location: false)
     }
 
     private func replace(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
@@ -67,7 +67,7 @@ struct PasswordsController {
         switch try items.update(updated, expectedVersion: current.version) {
         case .updated(let stored):
             try audit.record(.itemUpdated, user: context.user.id, context.request, request, detail: "item \(current.id.rawValue)")
-            return itemResponse(stored, payload, status: 200, location: false)
+            return try itemResponse(stored, key: key, status: 200, location: false)
         case .notFound:
             throw HTTPError.notFound()
         case .versionMismatch:
@@ -96,7 +96,8 @@ struct PasswordsController {
         let key = try dataKeys.key(for: userID)
         let clientVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .client }.map(\.id))
 
-        var selected: [(Item, ItemPayload)] = []
+        let opener = try AES256GCM.Opener(key: key)
+        var selected: [(Item, ArraySlice<UInt8>)] = []
         var more = false
         scan: while true {
             let batch = try items.list(userID: userID, vaultID: vaultFilter, afterSequence: after, limit: query == nil ? page.limit + 1 : 500)
@@ -105,22 +106,21 @@ struct PasswordsController {
                     more = true
                     break scan
                 }
-                let payload = try open(item, key: key)
                 after = item.sequence
                 if let query {
                     // Search looks at title and website of server-encrypted items only.
-                    guard !clientVaults.contains(item.vaultID),
-                        payload.title.lowercased().contains(query) || (payload.website?.lowercased().contains(query) ?? false)
-                    else { continue }
+                    guard !clientVaults.contains(item.vaultID) else { continue }
+                    let payload = try ItemPayload.open(item, opener: opener)
+                    guard payload.title.lowercased().contains(query) || (payload.website?.lowercased().contains(query) ?? false) else { continue }
                 }
-                selected.append((item, payload))
+                selected.append((item, try ItemPayload.openMembers(item, opener: opener)))
             }
             if batch.count < (query == nil ? page.limit + 1 : 500) { break }
         }
-        var writer = JSONWriter(capacity: 256 + selected.count * 400)
+        var writer = JSONWriter(capacity: 256 + selected.count * 450)
         writer.beginObject()
         writer.beginArray(key: "items")
-        for (item, payload) in selected { Self.write(item, payload, to: &writer) }
+        for (item, members) in selected { Self.write(item, members, to: &writer) }
         writer.endArray()
         writer.field("next_cursor", more ? selected.last.map { cursors.cursor(sequence: $0.0.sequence, userID: userID) } : nil)
         writer.endObject()
@@ -129,7 +129,7 @@ struct PasswordsController {
 
     private func health(_ context: AuthenticatedContext) throws -> Response {
         let userID = context.user.id
-        let key = try dataKeys.key(for: userID)
+        let opener = try AES256GCM.Opener(key: try dataKeys.key(for: userID))
         let serverVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .server }.map(\.id))
         var weak: [(ItemID, [String])] = []
         var byFingerprint: [String: [ItemID]] = [:]
@@ -145,7 +145,7 @@ struct PasswordsController {
                     continue
                 }
                 checked += 1
-                let reasons = PasswordHealth.weaknesses(of: try open(item, key: key).password)
+                let reasons = PasswordHealth.weaknesses(of: try ItemPayload.open(item, opener: opener).password)
                 if !reasons.isEmpty { weak.append((item.id, reasons)) }
                 if let fingerprint = item.passwordFingerprint { byFingerprint[fingerprint, default: []].append(item.id) }
             }
@@ -198,10 +198,6 @@ struct PasswordsController {
         }
     }
 
-    private func open(_ item: Item, key: SymmetricKey) throws -> ItemPayload {
-        try ItemPayload.open(item.sealedPayload, userID: item.userID, itemID: item.id, version: item.version, key: key)
-    }
-
     /// Keyed with a key derived from the user's data key: equal passwords give equal fingerprints
     /// for this user only, and the database alone cannot be used to test guesses.
     private func fingerprint(_ payload: ItemPayload, vault: Vault, key: SymmetricKey) -> String? {
@@ -214,23 +210,19 @@ struct PasswordsController {
 
     private static func etag(_ item: Item) -> String { "\"\(item.version)\"" }
 
-    private func itemResponse(_ item: Item, _ payload: ItemPayload, status: Int, location: Bool) -> Response {
+    private func itemResponse(_ item: Item, key: SymmetricKey, status: Int, location: Bool) throws -> Response {
         var writer = JSONWriter()
-        Self.write(item, payload, to: &writer)
+        Self.write(item, try ItemPayload.openMembers(item, opener: try AES256GCM.Opener(key: key)), to: &writer)
         var headers: HTTPHeaders = ["Content-Type": "application/json", "ETag": Self.etag(item)]
         if location { headers.add(name: "Location", value: "/passwords/\(item.id.rawValue)") }
         return Response(status: status, headers: headers, body: writer.bytes)
     }
 
-    private static func write(_ item: Item, _ payload: ItemPayload, to writer: inout JSONWriter) {
+    private static func write(_ item: Item, _ members: ArraySlice<UInt8>, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("id", item.id.rawValue)
         writer.field("vault_id", item.vaultID.rawValue)
-        writer.field("title", payload.title)
-        writer.field("website", payload.website)
-        writer.field("username", payload.username)
-        writer.field("password", payload.password)
-        writer.field("notes", payload.notes)
+        writer.members(members)
         writer.field("created_at", RFC3339.string(from: item.createdAt))
         writer.field("updated_at", RFC3339.string(from: item.updatedAt))
         writer.field("version", item.version)
