@@ -33,6 +33,9 @@ public protocol Database: Sendable {
     var backend: DatabaseBackend { get }
     /// Runs `body` on a connection inside a read transaction (a consistent snapshot).
     func read<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result
+    /// Runs one query outside an explicit transaction (a single statement is atomic on its own):
+    /// the hot single-row reads skip the BEGIN/COMMIT round trip.
+    func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row]
     /// Runs `body` inside a write transaction: committed if it returns, rolled back if it throws.
     @discardableResult
     func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result

@@ -12,6 +12,17 @@ public final class PostgresDatabase: Database {
         try transaction(begin: "BEGIN TRANSACTION READ ONLY", body)
     }
 
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+        try pool.withConnection { connection, discard in
+            do {
+                return try connection.query(sql, parameters)
+            } catch {
+                discard = !connection.isHealthy
+                throw error
+            }
+        }
+    }
+
     public func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
         try transaction(begin: "BEGIN", body)
     }

@@ -26,22 +26,17 @@ public struct SQLSessionRepository: SessionRepository {
     }
 
     public func findWithUser(id: SessionID) throws -> (Session, User)? {
-        try database.read { connection in
-            guard
-                let row = try connection.query(
-                    """
-                    SELECT sessions.*, users.email, users.email_key, users.password_hash, users.created_at AS user_created_at,
-                    users.updated_at AS user_updated_at FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = $1
-                    """, [.text(id.rawValue)]
-                ).first
-            else { return nil }
-            let session = try Self.session(row)
-            let user = User(
-                id: session.userID, email: try row.string("email"), emailKey: try row.string("email_key"),
-                passwordHash: try row.string("password_hash"),
-                createdAt: try row.date("user_created_at"), updatedAt: try row.date("user_updated_at"))
-            return (session, user)
-        }
+        let rows = try database.query(
+            """
+            SELECT sessions.*, users.email, users.email_key, users.password_hash, users.created_at AS user_created_at,
+            users.updated_at AS user_updated_at FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = $1
+            """, [.text(id.rawValue)])
+        guard let row = rows.first else { return nil }
+        let session = try Self.session(row)
+        let user = User(
+            id: session.userID, email: try row.string("email"), emailKey: try row.string("email_key"), passwordHash: try row.string("password_hash"),
+            createdAt: try row.date("user_created_at"), updatedAt: try row.date("user_updated_at"))
+        return (session, user)
     }
 
     public func find(refreshTokenHash: String) throws -> Session? {

@@ -187,15 +187,13 @@ public struct SQLItemRepository: ItemRepository {
     }
 
     public func list(userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int) throws -> [Item] {
-        try database.read { connection in
-            var sql = "SELECT * FROM items WHERE user_id = $1 AND seq > $2"
-            var parameters: [SQLValue] = [.text(userID.rawValue), .integer(afterSequence ?? 0), .integer(Int64(limit))]
-            if let vaultID {
-                sql += " AND vault_id = $4"
-                parameters.append(.text(vaultID.rawValue))
-            }
-            return try connection.query(sql + " ORDER BY seq LIMIT $3", parameters).map(Self.item)
+        var sql = "SELECT * FROM items WHERE user_id = $1 AND seq > $2"
+        var parameters: [SQLValue] = [.text(userID.rawValue), .integer(afterSequence ?? 0), .integer(Int64(limit))]
+        if let vaultID {
+            sql += " AND vault_id = $4"
+            parameters.append(.text(vaultID.rawValue))
         }
+        return try database.query(sql + " ORDER BY seq LIMIT $3", parameters).map(Self.item)
     }
 
     private static func item(_ row: Row) throws -> Item {

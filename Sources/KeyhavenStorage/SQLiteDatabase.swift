@@ -32,6 +32,10 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
         }
     }
 
+    public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
+        try readers.withConnection { connection, _ in try connection.query(sql, parameters) }
+    }
+
     public func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
         writeLock.lock()
         defer { writeLock.unlock() }

@@ -115,6 +115,21 @@ struct StorageConformanceTests {
     }
 
     @Test(arguments: TestDatabase.backends)
+    func singleQueriesSeeCommittedDataAndReturnConnections(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend)
+        defer { test.drop() }
+        let now = Date()
+        try SQLUserRepository(database: test.database).create(
+            User(id: UserID("u1"), email: "q@example.com", passwordHash: "h", createdAt: now, updatedAt: now))
+        for _ in 0..<50 {
+            let rows = try test.database.query("SELECT id, email FROM users WHERE id = $1", [.text("u1")])
+            #expect(try rows.map { try $0.string("email") } == ["q@example.com"])
+        }
+        #expect(throws: DatabaseError.self) { try test.database.query("SELECT * FROM no_such_table", []) }
+        #expect(test.database.poolStatistics.inUse == 0)
+    }
+
+    @Test(arguments: TestDatabase.backends)
     func pingAndPoolStatistics(_ backend: DatabaseBackend) throws {
         let test = try TestDatabase.make(backend)
         defer { test.drop() }
