@@ -14,7 +14,7 @@ public final class WorkPool: @unchecked Sendable {
 
     /// `niceness` lowers the threads' scheduling priority (Linux per-thread nice), so cheap
     /// requests on the server threads get the CPU first when both compete.
-    public init(threadCount: Int, queueLimit: Int = 256, niceness: Int32 = 5, name: String = "keyhaven-cpu") {
+    public init(threadCount: Int, queueLimit: Int = 256, niceness: Int32 = 19, name: String = "keyhaven-cpu") {
         self.threadCount = max(1, threadCount)
         self.queueLimit = queueLimit
         for index in 0..<self.threadCount {

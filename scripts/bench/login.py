@@ -14,11 +14,13 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
 
 port, cost = int(sys.argv[1]), int(sys.argv[2])
+load_only = len(sys.argv) > 3 and sys.argv[3] == "--load"
 seconds = float(os.environ.get("BENCH_SECONDS", "10"))
 accounts = 60
 password = "correct horse battery staple"
@@ -53,6 +55,40 @@ def request(method, path, body=None, token=None, address=None):
 
 
 emails = ["bench%d@example.com" % i for i in range(accounts)]
+
+
+def login_loop(worker, stop, done, lock):
+    index = worker
+    while not stop.is_set():
+        status, _ = request("POST", "/auth/login", {"email": emails[index % accounts], "password": password})
+        if status == 200:
+            with lock:
+                done.append(time.perf_counter())
+        index += 7
+
+
+if load_only:
+    # The load generator runs in its own process, so the latency probe below does not share a
+    # Python interpreter (and its lock) with it. It prints logins per second over its window.
+    duration = float(sys.argv[4])
+    stop, done, lock = threading.Event(), [], threading.Lock()
+    threads = [threading.Thread(target=login_loop, args=(i, stop, done, lock)) for i in range((os.cpu_count() or 2) * 4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)  # warm up: the pool is saturated
+    with lock:
+        before = len(done)
+    start = time.perf_counter()
+    time.sleep(duration)
+    with lock:
+        logins = len(done) - before
+    window = time.perf_counter() - start
+    stop.set()
+    for thread in threads:
+        thread.join()
+    print(logins / window, window)
+    sys.exit(0)
+
 for email in emails:
     status, _ = request("POST", "/auth/signup", {"email": email, "password": password})
     assert status in (201, 409), status
@@ -75,41 +111,14 @@ def probe(duration):
 
 
 idle_p99, idle_count = probe(min(seconds, 5))
-
-stop = threading.Event()
-done = []
-lock = threading.Lock()
-
-
-def login_loop(worker):
-    index = worker
-    while not stop.is_set():
-        status, _ = request("POST", "/auth/login", {"email": emails[index % accounts], "password": password})
-        if status == 200:
-            with lock:
-                done.append(time.perf_counter())
-        index += 7
-
+load = subprocess.Popen([sys.executable, __file__, str(port), str(cost), "--load", str(seconds)], stdout=subprocess.PIPE, text=True)
+time.sleep(2)
+busy_p99, busy_count = probe(seconds)
+rate, window = map(float, load.communicate()[0].split())
 
 cores = os.cpu_count()
-threads = [threading.Thread(target=login_loop, args=(i,)) for i in range(cores * 4)]
-for thread in threads:
-    thread.start()
-time.sleep(2)  # warm up: the pool is saturated
-with lock:
-    before = len(done)
-window_start = time.perf_counter()
-busy_p99, busy_count = probe(seconds)
-window = time.perf_counter() - window_start
-with lock:
-    logins = len(done) - before
-stop.set()
-for thread in threads:
-    thread.join()
-
 bcrypt = one_bcrypt_seconds()
 limit = cores / bcrypt
-rate = logins / window
 print(f"bcrypt cost {cost}: one hash {bcrypt * 1000:.0f} ms, limit {cores} cores / that = {limit:.2f} logins/s")
 print(f"logins     {rate:8.2f} /s over {window:.0f} s   ratio to limit {rate / limit:.2f}  (target >= 0.85)")
 print(f"GET /auth/me p99: idle {idle_p99 * 1000:.2f} ms ({idle_count} probes), during logins {busy_p99 * 1000:.2f} ms ({busy_count} probes)"
