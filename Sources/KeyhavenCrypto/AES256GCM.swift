@@ -139,7 +139,9 @@ extension AES256GCM {
             let tagCount = AES256GCM.tagByteCount
             guard combined.count >= nonceCount + tagCount else { throw CryptoError.invalidInput("sealed box too short") }
             let ciphertextCount = combined.count - nonceCount - tagCount
-            var output = [UInt8](repeating: 0, count: ciphertextCount + tagCount)
+            // GCM writes no more than it reads, so the output needs only the ciphertext's length
+            // (one spare byte keeps the pointer valid for an empty ciphertext).
+            var output = [UInt8](repeating: 0, count: ciphertextCount + 1)
             var length: Int32 = 0
             let status = combined.withUnsafeBufferPointer { box -> Bool in
                 let base = box.baseAddress!
@@ -165,7 +167,7 @@ extension AES256GCM {
                 ERR_clear_error()
                 throw CryptoError.authenticationFailed
             }
-            output.removeLast(tagCount)
+            output.removeLast()
             return output
         }
     }

@@ -152,9 +152,8 @@ public struct SQLItemRepository: ItemRepository {
     }
 
     public func find(id: ItemID, userID: UserID) throws -> Item? {
-        try database.read { connection in
-            try connection.query("SELECT * FROM items WHERE id = $1 AND user_id = $2", [.text(id.rawValue), .text(userID.rawValue)]).first.map(
-                Self.item)
+        try database.query("SELECT * FROM items WHERE id = $1 AND user_id = $2", [.text(id.rawValue), .text(userID.rawValue)]).first.map {
+            try Self.item($0, userID: userID)
         }
     }
 
@@ -187,18 +186,19 @@ public struct SQLItemRepository: ItemRepository {
     }
 
     public func list(userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int) throws -> [Item] {
-        var sql = "SELECT * FROM items WHERE user_id = $1 AND seq > $2"
+        var sql =
+            "SELECT seq, id, vault_id, version, sealed_payload, password_fingerprint, created_at, updated_at FROM items WHERE user_id = $1 AND seq > $2"
         var parameters: [SQLValue] = [.text(userID.rawValue), .integer(afterSequence ?? 0), .integer(Int64(limit))]
         if let vaultID {
             sql += " AND vault_id = $4"
             parameters.append(.text(vaultID.rawValue))
         }
-        return try database.query(sql + " ORDER BY seq LIMIT $3", parameters).map(Self.item)
+        return try database.query(sql + " ORDER BY seq LIMIT $3", parameters).map { try Self.item($0, userID: userID) }
     }
 
-    private static func item(_ row: Row) throws -> Item {
+    private static func item(_ row: Row, userID: UserID? = nil) throws -> Item {
         Item(
-            sequence: try row.integer("seq"), id: ItemID(try row.string("id")), userID: UserID(try row.string("user_id")),
+            sequence: try row.integer("seq"), id: ItemID(try row.string("id")), userID: try userID ?? UserID(try row.string("user_id")),
             vaultID: VaultID(try row.string("vault_id")), version: try row.integer("version"), sealedPayload: try row.bytes("sealed_payload"),
             passwordFingerprint: try row.optionalString("password_fingerprint"), createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at"))

@@ -223,8 +223,8 @@ struct PasswordsController {
         writer.field("id", item.id.rawValue)
         writer.field("vault_id", item.vaultID.rawValue)
         writer.members(members)
-        writer.field("created_at", RFC3339.string(from: item.createdAt))
-        writer.field("updated_at", RFC3339.string(from: item.updatedAt))
+        writer.timestamp("created_at", item.createdAt)
+        writer.timestamp("updated_at", item.updatedAt)
         writer.field("version", item.version)
         writer.endObject()
     }
