@@ -36,6 +36,9 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
         sqlite3_close_v2(handle)
     }
 
+    /// The raw handle, for the few SQLite APIs without a Swift wrapper here (online backup).
+    func withHandle<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result { try body(handle) }
+
     func executeScript(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let status = sqlite3_exec(handle, sql, nil, nil, &message)

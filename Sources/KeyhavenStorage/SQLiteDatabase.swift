@@ -61,6 +61,41 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
         writeLock.unlock()
     }
 
+    /// Copies the live database to `destination` with SQLite's online backup API, from one read
+    /// snapshot: writers keep working (WAL), and the copy holds exactly what was committed when
+    /// the backup began. The file is written next to `destination` and renamed into place, mode 0600.
+    public func backup(to destination: String) throws {
+        let temporary = destination + ".partial"
+        unlink(temporary)
+        var target: OpaquePointer?
+        guard sqlite3_open_v2(temporary, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let target else {
+            sqlite3_close_v2(target)
+            throw DatabaseError.unavailable("cannot create \(temporary)")
+        }
+        chmod(temporary, 0o600)
+        defer { sqlite3_close_v2(target) }
+        try readers.withConnection { connection, _ in
+            try connection.withHandle { source in
+                guard let backup = sqlite3_backup_init(target, "main", source, "main") else {
+                    throw DatabaseError.statementFailed("backup: \(String(cString: sqlite3_errmsg(target)))")
+                }
+                let status = sqlite3_backup_step(backup, -1)  // every page in one step: one snapshot
+                sqlite3_backup_finish(backup)
+                guard status == SQLITE_DONE else { throw DatabaseError.statementFailed("backup step failed (\(status))") }
+            }
+        }
+        // The copy is a plain rollback-journal database; check it before it replaces anything.
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(target, "PRAGMA integrity_check", -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw DatabaseError.statementFailed("cannot check the backup")
+        }
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW, String(cString: sqlite3_column_text(statement, 0)) == "ok" else {
+            throw DatabaseError.statementFailed("the backup failed its integrity check")
+        }
+        guard rename(temporary, destination) == 0 else { throw DatabaseError.unavailable("cannot move the backup to \(destination)") }
+    }
+
     private static func transaction<Result>(
         on connection: SQLiteConnection, begin: String, _ body: (any DatabaseConnection) throws -> Result
     ) throws -> Result {

@@ -9,6 +9,8 @@ let usage = """
     commands:
       serve      run the server (migrates the database first)
       migrate    apply database migrations and exit
+      backup FILE
+                 write a consistent copy of the embedded SQLite database to FILE (while the server runs)
       keys rotate
                  add a master key, make it active and re-seal every user's data key under it
       help       show this text
@@ -67,7 +69,19 @@ case "keys" where arguments.dropFirst().first == "rotate":
     } catch {
         fail("key rotation failed (run it again to finish): \(error)", code: 1)
     }
-case "scan", "keys", "backup":
+case "backup":
+    guard arguments.count == 2 else { fail("usage: keyhaven backup FILE", code: 2) }
+    let configuration = loadConfiguration()
+    do {
+        try backupDatabase(configuration: configuration, to: arguments[1])
+        print("wrote a consistent backup of the database to \(arguments[1]) (mode 0600)")
+        print("it is useless without the key files: back up \(configuration.masterKeyFile) and \(configuration.jwtKeyFile) too, stored separately")
+    } catch let error as Configuration.Error {
+        fail("\(error)", code: 2)
+    } catch {
+        fail("backup failed: \(error)", code: 1)
+    }
+case "scan", "keys":
     fail("'\(arguments[0])' is not implemented yet in this build", code: 2)
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
