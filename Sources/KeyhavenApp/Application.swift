@@ -102,10 +102,12 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             try HKDFSHA256.deriveKey(
                 from: keys.masterKeys.keys[0].material, salt: Array("keyhaven".utf8), info: Array(info.utf8), outputByteCount: 32)
         }
+        let cursors = CursorSigner(key: try derivedKey("cursor-v1"))
         PasswordsController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys,
-            cursors: CursorSigner(key: try derivedKey("cursor-v1")), audit: audit, authenticator: authenticator
+            cursors: cursors, audit: audit, authenticator: authenticator
         ).register(on: &router)
+        AuditLogController(audit: SQLAuditLogRepository(database: database), cursors: cursors, authenticator: authenticator).register(on: &router)
         VaultsController(vaultRepository: vaultRepository, vaults: vaults, audit: audit, authenticator: authenticator).register(on: &router)
         PreloginController(
             users: users, dataKeys: dataKeys, fakeSaltKey: try derivedKey("prelogin-salt-v1"), limiter: limiter, settings: configuration.security

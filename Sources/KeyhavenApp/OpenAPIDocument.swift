@@ -1429,6 +1429,73 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/audit-log": {
+              "get": {
+                "summary": "The caller's own security events, newest first.",
+                "operationId": "auditLog",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "default": 50
+                    },
+                    "description": "At most 200; larger values are treated as 200."
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Opaque; the next_cursor of the previous page (bound to the user)."
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "A page of events.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/AuditEvent"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -1930,6 +1997,61 @@ enum OpenAPIDocument {
                   },
                   "parallelism": {
                     "type": "integer"
+                  }
+                }
+              },
+              "AuditEvent": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "event",
+                  "created_at",
+                  "ip",
+                  "user_agent",
+                  "detail"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "event": {
+                    "type": "string",
+                    "enum": [
+                      "signup",
+                      "login_succeeded",
+                      "login_failed",
+                      "refresh_token_reused",
+                      "logout",
+                      "logout_all",
+                      "password_changed",
+                      "account_deleted",
+                      "two_factor_enabled",
+                      "two_factor_disabled",
+                      "recovery_code_used",
+                      "item_created",
+                      "item_updated",
+                      "item_deleted",
+                      "vault_created",
+                      "vault_updated",
+                      "vault_deleted"
+                    ]
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "ip": {
+                    "type": "string"
+                  },
+                  "user_agent": {
+                    "type": "string"
+                  },
+                  "detail": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "description": "A reason code or the object concerned; never a secret."
                   }
                 }
               }

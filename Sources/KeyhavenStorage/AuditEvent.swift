@@ -51,6 +51,8 @@ public protocol AuditLogRepository: Sendable {
     func record(_ event: AuditEvent) throws
     /// The user's events, newest first.
     func events(userID: UserID, limit: Int) throws -> [AuditEvent]
+    /// The user's events, newest first, after the `(createdAt, id)` position of a previous page.
+    func events(userID: UserID, limit: Int, after position: (Date, AuditEventID)?) throws -> [AuditEvent]
 }
 
 public struct SQLAuditLogRepository: AuditLogRepository {
@@ -70,11 +72,18 @@ public struct SQLAuditLogRepository: AuditLogRepository {
     }
 
     public func events(userID: UserID, limit: Int) throws -> [AuditEvent] {
-        try database.read { connection in
-            try connection.query(
-                "SELECT * FROM audit_events WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-                [.text(userID.rawValue), .integer(Int64(limit))]
-            ).map { row in
+        try events(userID: userID, limit: limit, after: nil)
+    }
+
+    public func events(userID: UserID, limit: Int, after position: (Date, AuditEventID)?) throws -> [AuditEvent] {
+        var sql = "SELECT * FROM audit_events WHERE user_id = $1"
+        var parameters: [SQLValue] = [.text(userID.rawValue), .integer(Int64(limit))]
+        if let (createdAt, id) = position {
+            sql += " AND (created_at < $3 OR (created_at = $3 AND id < $4))"
+            parameters += [.timestamp(createdAt), .text(id.rawValue)]
+        }
+        return try database.read { connection in
+            try connection.query(sql + " ORDER BY created_at DESC, id DESC LIMIT $2", parameters).map { row in
                 guard let kind = AuditEvent.Kind(rawValue: try row.string("event")) else { throw DatabaseError.decoding("event") }
                 return AuditEvent(
                     id: AuditEventID(try row.string("id")), userID: try row.optionalString("user_id").map(UserID.init), kind: kind,

@@ -231,22 +231,32 @@ struct PasswordsController {
 }
 
 /// Pagination cursors bound to the user with a MAC, so a cursor is useless in anyone else's hands.
+/// A cursor is base64url of `<position>.<mac>`; the position is whatever the list orders by.
 struct CursorSigner: Sendable {
     let key: [UInt8]
 
-    func cursor(sequence: Int64, userID: UserID) -> String {
-        PageRequest.encodeCursor("\(sequence).\(mac(sequence, userID))")
+    func cursor(position: String, userID: UserID) -> String {
+        PageRequest.encodeCursor("\(position).\(mac(position, userID))")
     }
 
+    /// The position of a cursor (already base64url-decoded by `PageRequest`), or 400.
+    func position(from cursor: String, userID: UserID) throws -> String {
+        guard let dot = cursor.lastIndex(of: "."),
+            constantTimeEquals(Array(cursor[cursor.index(after: dot)...].utf8), Array(mac(String(cursor[..<dot]), userID).utf8))
+        else { throw HTTPError.badRequest("The cursor is not one this server issued for you.", code: "invalid_cursor") }
+        return String(cursor[..<dot])
+    }
+
+    func cursor(sequence: Int64, userID: UserID) -> String { cursor(position: String(sequence), userID: userID) }
+
     func sequence(from cursor: String, userID: UserID) throws -> Int64 {
-        let parts = cursor.split(separator: ".")
-        guard parts.count == 2, let sequence = Int64(parts[0]), constantTimeEquals(Array(parts[1].utf8), Array(mac(sequence, userID).utf8)) else {
+        guard let sequence = Int64(try position(from: cursor, userID: userID)) else {
             throw HTTPError.badRequest("The cursor is not one this server issued for you.", code: "invalid_cursor")
         }
         return sequence
     }
 
-    private func mac(_ sequence: Int64, _ userID: UserID) -> String {
-        String(HMACSHA256.authenticationCode(for: Array("\(userID.rawValue):\(sequence)".utf8), key: key).hexString.prefix(20))
+    private func mac(_ position: String, _ userID: UserID) -> String {
+        String(HMACSHA256.authenticationCode(for: Array("\(userID.rawValue):\(position)".utf8), key: key).hexString.prefix(20))
     }
 }
