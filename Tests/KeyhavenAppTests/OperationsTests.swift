@@ -125,18 +125,10 @@ struct OperationsTests {
         let test = try TestApplication(environment: ["KEYHAVEN_TLS": "on"])
         let server = try test.app.startServer(port: 0)
         defer { server.shutdown() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = [
-            "-sS", "--max-time", "10", "--cacert", test.dataDirectory + "/tls/cert.pem", "-D", "-",
-            "https://127.0.0.1:\(server.port)/healthz",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output) = try runProcess(
+            "/usr/bin/curl",
+            ["-sS", "--max-time", "10", "--cacert", test.dataDirectory + "/tls/cert.pem", "-D", "-", "https://127.0.0.1:\(server.port)/healthz"])
+        #expect(status == 0)
         #expect(output.hasPrefix("HTTP/1.1 200"))
         #expect(output.lowercased().contains("strict-transport-security: max-age="))
         #expect(output.contains(#"{"status":"ok"}"#))

@@ -209,8 +209,8 @@ struct TOTPTests {
         let directory = TestDatabase.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data(try #require(setup.qrCodeSvg).utf8).write(to: URL(fileURLWithPath: directory + "/qr.svg"))
-        #expect(try run("/usr/bin/rsvg-convert", ["-w", "400", "-o", directory + "/qr.png", directory + "/qr.svg"]).status == 0)
-        let decoded = try run("/usr/bin/zbarimg", ["--raw", "-q", directory + "/qr.png"])
+        #expect(try runProcess("/usr/bin/rsvg-convert", ["-w", "400", "-o", directory + "/qr.png", directory + "/qr.svg"]).status == 0)
+        let decoded = try runProcess("/usr/bin/zbarimg", ["--raw", "-q", directory + "/qr.png"])
         #expect(decoded.status == 0)
         #expect(decoded.output.trimmingCharacters(in: .newlines) == setup.otpauthUri)
     }
@@ -319,17 +319,4 @@ struct TwoFactorSocketTests {
         #expect(verified.status == 200)
         #expect(verified.headers["Cache-Control"] == "no-store")
     }
-}
-
-func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }

@@ -340,7 +340,7 @@ struct DataAtRestTests {
         }
         let base = url.components(separatedBy: "?").first!
         let pgDump = try #require(["/usr/bin/pg_dump"].first { FileManager.default.isExecutableFile(atPath: $0) })
-        let dump = try run(pgDump, ["--dbname=\(base)", "--schema=\(schema)", "--data-only"])
+        let dump = try runProcess(pgDump, ["--dbname=\(base)", "--schema=\(schema)", "--data-only"])
         #expect(dump.status == 0)
         #expect(dump.output.contains("COPY \(schema).items"))
         for marker in Self.markers + ["MARKER-vault-name"] { #expect(!dump.output.contains(marker)) }

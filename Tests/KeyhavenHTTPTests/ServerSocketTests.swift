@@ -128,7 +128,7 @@ struct ServerSocketTests {
     }
 
     private func makeCertificate(in directory: String) throws -> (String, String) {
-        let result = try run(
+        let result = try runProcess(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
@@ -141,20 +141,7 @@ struct ServerSocketTests {
     }
 
     private func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try run("/usr/bin/curl", ["--max-time", "10"] + arguments)
-    }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try runProcess("/usr/bin/curl", ["--max-time", "10"] + arguments)
     }
 }
 
