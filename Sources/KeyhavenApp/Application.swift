@@ -84,12 +84,16 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let twoFactor = TwoFactorService(
             repository: SQLTwoFactorRepository(database: database), masterKeys: masterKeys, dataKeys: dataKeys,
             mailer: mailer ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development))
+        let notifications = SQLNotificationRepository(database: database)
+        let notifier = Notifier(
+            repository: notifications, mailer: mailer ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development),
+            logger: logger)
         let vaultRepository = SQLVaultRepository(database: database)
         let vaults = VaultService(vaults: vaultRepository, dataKeys: dataKeys)
         let sessionStarter = SessionStarter(sessions: sessions, tokens: tokens, settings: configuration.security)
         let auth = AuthController(
             users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
-            vaults: vaults,
+            vaults: vaults, notifier: notifier,
             hasher: try PasswordHasher(masterKeys: masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
             authenticator: authenticator, settings: configuration.security, logger: logger)
 
@@ -105,8 +109,9 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let cursors = CursorSigner(key: try derivedKey("cursor-v1"))
         PasswordsController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys,
-            cursors: cursors, audit: audit, authenticator: authenticator
+            cursors: cursors, audit: audit, notifier: notifier, authenticator: authenticator
         ).register(on: &router)
+        NotificationsController(repository: notifications, cursors: cursors, authenticator: authenticator).register(on: &router)
         AuditLogController(audit: SQLAuditLogRepository(database: database), cursors: cursors, authenticator: authenticator).register(on: &router)
         VaultsController(vaultRepository: vaultRepository, vaults: vaults, audit: audit, authenticator: authenticator).register(on: &router)
         PreloginController(
@@ -114,7 +119,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         ).register(on: &router)
         TwoFactorController(
             users: users, twoFactor: twoFactor, sessionStarter: sessionStarter, limiter: limiter, authenticator: authenticator, auth: auth,
-            audit: audit, settings: configuration.security
+            audit: audit, notifier: notifier, settings: configuration.security
         ).register(on: &router)
 
         let responder = Responder(

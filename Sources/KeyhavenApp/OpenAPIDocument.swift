@@ -1496,6 +1496,194 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/notifications": {
+              "get": {
+                "summary": "In-app notifications, newest first.",
+                "operationId": "notifications",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "default": 50
+                    },
+                    "description": "At most 200; larger values are treated as 200."
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Opaque; the next_cursor of the previous page (bound to the user)."
+                  },
+                  {
+                    "name": "unread",
+                    "in": "query",
+                    "schema": {
+                      "type": "boolean"
+                    },
+                    "description": "true: only unread ones."
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "A page of notifications.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/Notification"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/notifications/{id}/read": {
+              "post": {
+                "summary": "Mark a notification read.",
+                "operationId": "markNotificationRead",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "204": {
+                    "description": "Read."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/notifications/settings": {
+              "get": {
+                "summary": "Which kinds of email the user gets.",
+                "operationId": "notificationSettings",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The settings.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/NotificationSettings"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              },
+              "put": {
+                "summary": "Turn kinds of email on or off (security alerts cannot be turned off).",
+                "operationId": "updateNotificationSettings",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "email"
+                        ],
+                        "properties": {
+                          "email": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "boolean"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The new settings.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/NotificationSettings"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -2052,6 +2240,82 @@ enum OpenAPIDocument {
                       "null"
                     ],
                     "description": "A reason code or the object concerned; never a secret."
+                  }
+                }
+              },
+              "NotificationSettings": {
+                "type": "object",
+                "required": [
+                  "email",
+                  "security_alerts"
+                ],
+                "properties": {
+                  "email": {
+                    "type": "object",
+                    "description": "Per kind: whether it is emailed.",
+                    "properties": {
+                      "item_changed": {
+                        "type": "boolean"
+                      },
+                      "refresh_token_reused": {
+                        "type": "boolean"
+                      },
+                      "recovery_code_used": {
+                        "type": "boolean"
+                      },
+                      "password_changed": {
+                        "type": "boolean"
+                      }
+                    }
+                  },
+                  "security_alerts": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    },
+                    "description": "Kinds whose email cannot be turned off."
+                  }
+                }
+              },
+              "Notification": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "kind",
+                  "title",
+                  "body",
+                  "created_at",
+                  "read_at"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "item_changed",
+                      "refresh_token_reused",
+                      "recovery_code_used",
+                      "password_changed"
+                    ]
+                  },
+                  "title": {
+                    "type": "string"
+                  },
+                  "body": {
+                    "type": "string"
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "read_at": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
                   }
                 }
               }

@@ -32,6 +32,8 @@ public struct AuditEvent: Sendable, Equatable {
     public var ipAddress: String
     public var userAgent: String
     public var detail: String?
+    /// Order of recording (0 until stored); lists are newest first by it.
+    public var sequence: Int64 = 0
 
     public init(
         id: AuditEventID = .generate(), userID: UserID?, kind: Kind, createdAt: Date, ipAddress: String, userAgent: String,
@@ -51,8 +53,8 @@ public protocol AuditLogRepository: Sendable {
     func record(_ event: AuditEvent) throws
     /// The user's events, newest first.
     func events(userID: UserID, limit: Int) throws -> [AuditEvent]
-    /// The user's events, newest first, after the `(createdAt, id)` position of a previous page.
-    func events(userID: UserID, limit: Int, after position: (Date, AuditEventID)?) throws -> [AuditEvent]
+    /// The user's events, newest first, older than `beforeSequence` (the last of a previous page).
+    func events(userID: UserID, limit: Int, beforeSequence: Int64?) throws -> [AuditEvent]
 }
 
 public struct SQLAuditLogRepository: AuditLogRepository {
@@ -72,23 +74,22 @@ public struct SQLAuditLogRepository: AuditLogRepository {
     }
 
     public func events(userID: UserID, limit: Int) throws -> [AuditEvent] {
-        try events(userID: userID, limit: limit, after: nil)
+        try events(userID: userID, limit: limit, beforeSequence: nil)
     }
 
-    public func events(userID: UserID, limit: Int, after position: (Date, AuditEventID)?) throws -> [AuditEvent] {
-        var sql = "SELECT * FROM audit_events WHERE user_id = $1"
-        var parameters: [SQLValue] = [.text(userID.rawValue), .integer(Int64(limit))]
-        if let (createdAt, id) = position {
-            sql += " AND (created_at < $3 OR (created_at = $3 AND id < $4))"
-            parameters += [.timestamp(createdAt), .text(id.rawValue)]
-        }
-        return try database.read { connection in
-            try connection.query(sql + " ORDER BY created_at DESC, id DESC LIMIT $2", parameters).map { row in
+    public func events(userID: UserID, limit: Int, beforeSequence: Int64?) throws -> [AuditEvent] {
+        try database.read { connection in
+            try connection.query(
+                "SELECT * FROM audit_events WHERE user_id = $1 AND seq < $3 ORDER BY seq DESC LIMIT $2",
+                [.text(userID.rawValue), .integer(Int64(limit)), .integer(beforeSequence ?? Int64.max)]
+            ).map { row in
                 guard let kind = AuditEvent.Kind(rawValue: try row.string("event")) else { throw DatabaseError.decoding("event") }
-                return AuditEvent(
+                var event = AuditEvent(
                     id: AuditEventID(try row.string("id")), userID: try row.optionalString("user_id").map(UserID.init), kind: kind,
                     createdAt: try row.date("created_at"), ipAddress: try row.string("ip"), userAgent: try row.string("user_agent"),
                     detail: try row.optionalString("detail"))
+                event.sequence = try row.integer("seq")
+                return event
             }
         }
     }

@@ -37,7 +37,8 @@ enum PostgresMigrations {
                 );
                 CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
                 CREATE TABLE audit_events (
-                    id TEXT PRIMARY KEY,
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     user_id TEXT,
                     event TEXT NOT NULL,
                     created_at BIGINT NOT NULL,
@@ -45,7 +46,7 @@ enum PostgresMigrations {
                     user_agent TEXT NOT NULL,
                     detail TEXT
                 );
-                CREATE INDEX audit_events_user ON audit_events (user_id, created_at);
+                CREATE INDEX audit_events_user ON audit_events (user_id, seq);
                 CREATE TABLE rate_limits (
                     key TEXT PRIMARY KEY,
                     tokens_milli BIGINT NOT NULL,
@@ -124,6 +125,26 @@ enum PostgresMigrations {
                 );
                 CREATE INDEX items_user_seq ON items (user_id, seq);
                 CREATE INDEX items_vault_seq ON items (vault_id, seq);
+                """),
+        Migration(
+            version: 5, name: "create_notifications",
+            sql: """
+                CREATE TABLE notifications (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    read_at BIGINT
+                );
+                CREATE INDEX notifications_user ON notifications (user_id, seq);
+                CREATE TABLE notification_settings (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    muted_email_kinds TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                );
                 """),
     ]
 }

@@ -15,15 +15,8 @@ struct AuditLogController {
     private func list(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
         let page = try PageRequest(request)
         let userID = context.user.id
-        var after: (Date, AuditEventID)?
-        if let cursor = page.cursor {
-            let parts = try cursors.position(from: cursor, userID: userID).split(separator: "/", maxSplits: 1)
-            guard parts.count == 2, let seconds = Int64(parts[0]) else {
-                throw HTTPError.badRequest("The cursor is not one this server issued for you.", code: "invalid_cursor")
-            }
-            after = (Date(timeIntervalSince1970: TimeInterval(seconds)), AuditEventID(String(parts[1])))
-        }
-        let events = try audit.events(userID: userID, limit: page.limit + 1, after: after)
+        let before = try page.cursor.map { try cursors.sequence(from: $0, userID: userID) }
+        let events = try audit.events(userID: userID, limit: page.limit + 1, beforeSequence: before)
         let shown = events.prefix(page.limit)
         var writer = JSONWriter(capacity: 256 + shown.count * 200)
         writer.beginObject()
@@ -39,11 +32,7 @@ struct AuditLogController {
             writer.endObject()
         }
         writer.endArray()
-        let next =
-            events.count > page.limit
-            ? shown.last.map { event in
-                cursors.cursor(position: "\(Int64(event.createdAt.timeIntervalSince1970))/\(event.id.rawValue)", userID: userID)
-            } : nil
+        let next = events.count > page.limit ? shown.last.map { cursors.cursor(sequence: $0.sequence, userID: userID) } : nil
         writer.field("next_cursor", next)
         writer.endObject()
         return Response(status: 200, headers: ["Content-Type": "application/json"], body: writer.bytes)

@@ -12,6 +12,7 @@ struct AuthController {
     let sessionStarter: SessionStarter
     /// Makes the default vault at signup.
     let vaults: VaultService
+    let notifier: Notifier
     let hasher: PasswordHasher
     let tokens: TokenIssuer
     let limiter: RateLimiter
@@ -228,6 +229,12 @@ struct AuthController {
                 "spent refresh token presented; session revoked",
                 ["request_id": .string(context.requestID), "session_id": .string(session.id.rawValue)])
             try audit.record(.refreshTokenReused, user: session.userID, context, request, detail: "session \(session.id.rawValue) revoked")
+            if let user = try users.find(id: session.userID) {
+                notifier.notify(
+                    user, .refreshTokenReused, title: "A signed-out session was used again",
+                    body: "A refresh token that had already been used was presented from \(context.clientAddress). "
+                        + "That session has been ended. If this was not you, change your password.")
+            }
             throw HTTPError.unauthorized("This refresh token was already used; the session has been ended.", code: "refresh_token_reused")
         case .invalid:
             throw HTTPError.unauthorized("The refresh token is invalid or expired.", code: "invalid_refresh_token")
@@ -263,6 +270,10 @@ struct AuthController {
         try users.updatePasswordHash(id: context.user.id, passwordHash: try hasher.hash(body.newPassword), at: now)
         let ended = try sessions.revokeAll(userID: context.user.id, keeping: context.session.id, at: now)
         try audit.record(.passwordChanged, user: context.user.id, context.request, request, detail: "\(ended) other sessions ended")
+        notifier.notify(
+            context.user, .passwordChanged, title: "Your password was changed",
+            body: "The password of your Keyhaven account was changed from \(context.request.clientAddress); \(ended) other sessions were signed out. "
+                + "If this was not you, reset it now.")
         return .noContent
     }
 

@@ -11,6 +11,7 @@ struct PasswordsController {
     let dataKeys: DataKeys
     let cursors: CursorSigner
     let audit: AuditRecorder
+    let notifier: Notifier
     let authenticator: Authenticator
 
     func register(on router: inout Router) {
@@ -37,6 +38,7 @@ struct PasswordsController {
                 sealedPayload: try payload.seal(userID: context.user.id, itemID: id, version: 1, key: key),
                 passwordFingerprint: fingerprint(payload, vault: vault, key: key), createdAt: now, updatedAt: now))
         try audit.record(.itemCreated, user: context.user.id, context.request, request, detail: "item \(id.rawValue)")
+        notifyItemChanged(context, verb: "added", itemID: id)
         return try itemResponse(item, key: key, status: 201, location: true)
     }
 
@@ -67,6 +69,7 @@ struct PasswordsController {
         switch try items.update(updated, expectedVersion: current.version) {
         case .updated(let stored):
             try audit.record(.itemUpdated, user: context.user.id, context.request, request, detail: "item \(current.id.rawValue)")
+            notifyItemChanged(context, verb: "updated", itemID: current.id)
             return try itemResponse(stored, key: key, status: 200, location: false)
         case .notFound:
             throw HTTPError.notFound()
@@ -172,6 +175,14 @@ struct PasswordsController {
     }
 
     // MARK: - Helpers
+
+    /// Names the item by id only: titles are vault data, and notifications are stored in the
+    /// clear and sent by email, where the vault's encryption does not reach.
+    private func notifyItemChanged(_ context: AuthenticatedContext, verb: String, itemID: ItemID) {
+        notifier.notify(
+            context.user, .itemChanged, title: "Password \(verb)",
+            body: "A password item (\(itemID.rawValue)) was \(verb) in your vault from \(context.request.clientAddress).")
+    }
 
     /// The item named in the path, if it is the caller's: another user's id is 404, like a missing one.
     private func find(_ request: Request, _ context: AuthenticatedContext) throws -> Item {

@@ -11,6 +11,7 @@ struct TwoFactorController {
     let authenticator: Authenticator
     let auth: AuthController
     let audit: AuditRecorder
+    let notifier: Notifier
     let settings: SecuritySettings
 
     func register(on router: inout Router) {
@@ -80,7 +81,10 @@ struct TwoFactorController {
         try limiter.take(from: "2fa:user:\(context.user.id.rawValue)", rule: settings.twoFactorPerAccount)
         let result = try twoFactor.verify(body.code, for: context.user, settings: current, purpose: .reauthenticate, allowRecovery: true)
         guard result != .refused else { throw Self.invalidCode(status: 403) }
-        if result == .acceptedRecoveryCode { try audit.record(.recoveryCodeUsed, user: context.user.id, context.request, request) }
+        if result == .acceptedRecoveryCode {
+            try audit.record(.recoveryCodeUsed, user: context.user.id, context.request, request)
+            notifyRecoveryCodeUsed(context.user, from: context.request.clientAddress)
+        }
         try twoFactor.repository.disable(userID: context.user.id)
         try audit.record(.twoFactorDisabled, user: context.user.id, context.request, request)
         return .noContent
@@ -118,10 +122,22 @@ struct TwoFactorController {
         guard try twoFactor.repository.completeChallenge(tokenHash: tokenHash, at: now) else {
             throw HTTPError.unauthorized("The sign-in challenge is invalid, used up or expired; sign in again.", code: "invalid_challenge")
         }
-        if result == .acceptedRecoveryCode { try audit.record(.recoveryCodeUsed, user: user.id, context, request) }
+        if result == .acceptedRecoveryCode {
+            try audit.record(.recoveryCodeUsed, user: user.id, context, request)
+            notifyRecoveryCodeUsed(user, from: context.clientAddress)
+        }
         let issued = try sessionStarter.start(for: user, context: context, request: request)
         try audit.record(.loginSucceeded, user: user.id, context, request, detail: result == .acceptedRecoveryCode ? "recovery_code" : "two_factor")
         return try Response.json(issued)
+    }
+
+    private func notifyRecoveryCodeUsed(_ user: User, from address: String) {
+        let left = (try? twoFactor.repository.unusedRecoveryCodeCount(userID: user.id)) ?? 0
+        notifier.notify(
+            user, .recoveryCodeUsed, title: "A recovery code was used",
+            body:
+                "One of your recovery codes was used from \(address); \(left) remain. If this was not you, change your password and set up two-factor authentication again."
+        )
     }
 
     private static func invalidCode(status: Int) -> HTTPError {

@@ -1,0 +1,91 @@
+import Foundation
+import KeyhavenHTTP
+import KeyhavenStorage
+import KeyhavenTestSupport
+import Testing
+
+@testable import KeyhavenApp
+
+struct NotificationTests {
+    struct Item: Decodable {
+        var id: String
+        var kind: String
+        var title: String
+        var body: String
+        var readAt: Date?
+    }
+
+    struct Page: Decodable {
+        var items: [Item]
+        var nextCursor: String?
+    }
+
+    struct Settings: Decodable {
+        var email: [String: Bool]
+        var securityAlerts: [String]
+    }
+
+    @Test(arguments: TestDatabase.backends)
+    func eventsNotifyInAppAndByEmailWithoutSecrets(_ backend: DatabaseBackend) throws {
+        let test = try TestApplication(backend)
+        let tokens = try test.signedIn("ada@example.com")
+        let item = try test.createItem(tokens.accessToken, ["title": "Bank of Secrets", "password": "hunter2-very-secret"])
+        _ = try test.request(
+            "PUT", "/passwords/\(item.id)", token: tokens.accessToken, json: ["title": "Bank of Secrets", "password": "new-secret-value"])
+        _ = try test.refresh(tokens.refreshToken)
+        _ = try test.refresh(tokens.refreshToken)  // reuse: a security alert
+        let fresh = try test.login("ada@example.com").decode(TestApplication.Tokens.self)
+        _ = try test.request(
+            "POST", "/auth/change-password", token: fresh.accessToken,
+            json: ["current_password": TestApplication.password, "new_password": "an entirely new passphrase"])
+
+        let response = try test.request("GET", "/notifications", token: fresh.accessToken)
+        #expect(response.status == 200)
+        let page = try response.decode(Page.self)
+        #expect(page.items.map(\.kind) == ["password_changed", "refresh_token_reused", "item_changed", "item_changed"])
+        #expect(page.items.allSatisfy { $0.readAt == nil })
+        let mail = test.mailer.messages
+        #expect(mail.count == 4)
+        #expect(mail.allSatisfy { $0.to == "ada@example.com" })
+        for secret in ["Bank of Secrets", "hunter2", "new-secret-value", TestApplication.password, "an entirely new passphrase", tokens.refreshToken]
+        {
+            #expect(!response.bodyText.contains(secret))
+            #expect(!mail.contains { $0.body.contains(secret) || $0.subject.contains(secret) })
+        }
+
+        // Read one; unread filter; another user's id is 404.
+        let first = page.items[0].id
+        #expect(try test.request("POST", "/notifications/\(first)/read", token: fresh.accessToken).status == 204)
+        let unread = try test.request("GET", "/notifications?unread=true", token: fresh.accessToken).decode(Page.self)
+        #expect(unread.items.count == 3 && !unread.items.contains { $0.id == first })
+        let eve = try test.signedIn("eve@example.com").accessToken
+        #expect(try test.request("POST", "/notifications/\(first)/read", token: eve).status == 404)
+        #expect(try test.request("GET", "/notifications", token: eve).decode(Page.self).items.isEmpty)
+        let paged = try test.request("GET", "/notifications?limit=3", token: fresh.accessToken).decode(Page.self)
+        #expect(paged.items.count == 3)
+        let rest = try test.request("GET", "/notifications?limit=3&cursor=\(try #require(paged.nextCursor))", token: fresh.accessToken).decode(
+            Page.self)
+        #expect(rest.items.count == 1 && rest.nextCursor == nil)
+    }
+
+    @Test func emailsCanBeTurnedOffExceptSecurityAlerts() throws {
+        let test = try TestApplication()
+        let token = try test.signedIn("ada@example.com").accessToken
+        let initial = try test.request("GET", "/notifications/settings", token: token).decode(Settings.self)
+        #expect(initial.email.values.allSatisfy { $0 })
+        #expect(Set(initial.securityAlerts) == ["refresh_token_reused", "recovery_code_used", "password_changed"])
+        let put = { (json: String) in
+            test.client.execute(
+                "PUT", "/notifications/settings", headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                body: Array(json.utf8))
+        }
+        #expect(put(#"{"email":{"password_changed":false}}"#).status == 422)
+        #expect(put(#"{"email":{"no_such_kind":false}}"#).status == 422)
+        let updated = put(#"{"email":{"item_changed":false}}"#)
+        #expect(updated.status == 200)
+        #expect(try updated.decode(Settings.self).email["item_changed"] == false)
+        _ = try test.createItem(token, ["title": "t", "password": "p"])
+        #expect(test.mailer.messages.isEmpty)  // muted by email…
+        #expect(try test.request("GET", "/notifications", token: token).decode(Page.self).items.count == 1)  // …still in the app
+    }
+}
