@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // 2. HTTP
@@ -34,6 +35,8 @@ let package = Package(
             swiftSettings: strictSettings),
         // QR codes for authenticator apps (a utility beside the crypto layer).
         .target(name: "KeyhavenQR", dependencies: ["CQRencode"], swiftSettings: strictSettings),
+        // Outgoing email over SMTP (libcurl).
+        .target(name: "KeyhavenMail", dependencies: ["CCurl"], swiftSettings: strictSettings),
         // 4. Storage
         .target(
             name: "KeyhavenStorage", dependencies: ["CSQLite", "CPostgres"],
@@ -41,7 +44,7 @@ let package = Package(
         // 7. App
         .target(
             name: "KeyhavenApp",
-            dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenQR", "KeyhavenStorage"],
+            dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenMail", "KeyhavenQR", "KeyhavenStorage"],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
         .target(
@@ -57,6 +60,8 @@ let package = Package(
         .testTarget(
             name: "KeyhavenCryptoTests", dependencies: ["KeyhavenCrypto"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "KeyhavenMailTests", dependencies: ["KeyhavenMail", "KeyhavenTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage", "KeyhavenTestSupport"],
             swiftSettings: strictSettings),
