@@ -40,7 +40,8 @@ public struct SMTPClient: Sendable {
                 _ = keyhaven_curl_setopt_callback(handle, CURLOPT_READFUNCTION, readPayload)
                 _ = keyhaven_curl_setopt_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(payload).toOpaque())
                 _ = keyhaven_curl_setopt_long(handle, CURLOPT_INFILESIZE, payload.bytes.count)
-                _ = keyhaven_curl_setopt_long(handle, CURLOPT_USE_SSL, url.scheme == "smtps" ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_TRY.rawValue))
+                _ = keyhaven_curl_setopt_long(
+                    handle, CURLOPT_USE_SSL, url.scheme == "smtps" ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_TRY.rawValue))
                 _ = keyhaven_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
                 _ = keyhaven_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
                 _ = keyhaven_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
