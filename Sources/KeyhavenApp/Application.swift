@@ -1,6 +1,7 @@
 import Foundation
 import KeyhavenCrypto
 public import KeyhavenHTTP
+import KeyhavenMail
 public import KeyhavenStorage
 
 /// The assembled server: configuration, database, keys, routes. Built the same way by the
@@ -14,6 +15,8 @@ public struct Application: Sendable {
     public let responder: Responder
     /// Runs CPU-heavy routes (password hashing) off the connection threads; one thread per core.
     public let workPool: WorkPool
+    /// Delivers queued email; `run()` starts it, tests call `deliverDue()`.
+    public let outbox: OutboxWorker
     /// Every (method, path pattern) the router serves.
     public let routes: [(method: String, pattern: String)]
 
@@ -36,6 +39,7 @@ public struct Application: Sendable {
                 "address": .string("\(scheme)://\(configuration.listenHost):\(server.port)"), "database": .string(configuration.database.description),
                 "environment": .string(configuration.environment.rawValue),
             ])
+        outbox.start()
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -48,6 +52,7 @@ public struct Application: Sendable {
         stop.wait()
         logger.info("shutting down", ["in_flight": .integer(server.requestsInFlight)])
         server.shutdown(gracePeriod: .seconds(10))
+        outbox.stop()
         workPool.stop()
         database.close()
         sources.forEach { $0.cancel() }
@@ -59,6 +64,9 @@ public struct Application: Sendable {
 /// Opens and migrates the database, loads the keys and wires every controller.
 /// `mailer` defaults to writing messages to the log (codes visible only in development).
 public func buildApplication(configuration: Configuration, logger: Logger = Logger(), mailer: (any Mailer)? = nil) throws -> Application {
+    let mailer: any Mailer =
+        mailer ?? configuration.smtpURL.map { SMTPMailer(client: SMTPClient(url: $0), from: configuration.mailFrom) }
+        ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development)
     let database = try configuration.database.open()
     do {
         let freshInstall = ((try? Migrator.appliedVersions(database)) ?? []).isEmpty
@@ -83,11 +91,11 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let dataKeys = DataKeys(repository: SQLUserKeyRepository(database: database), masterKeys: masterKeys)
         let twoFactor = TwoFactorService(
             repository: SQLTwoFactorRepository(database: database), masterKeys: masterKeys, dataKeys: dataKeys,
-            mailer: mailer ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development))
+            mailer: mailer)
         let notifications = SQLNotificationRepository(database: database)
-        let notifier = Notifier(
-            repository: notifications, mailer: mailer ?? LogMailer(logger: logger, showSecrets: configuration.environment == .development),
-            logger: logger)
+        let outbox = OutboxWorker(outbox: SQLOutboxRepository(database: database), mailer: mailer, logger: logger)
+        var notifier = Notifier(repository: notifications, logger: logger)
+        notifier.wake = { outbox.wake() }
         let vaultRepository = SQLVaultRepository(database: database)
         let vaults = VaultService(vaults: vaultRepository, dataKeys: dataKeys)
         let sessionStarter = SessionStarter(sessions: sessions, tokens: tokens, settings: configuration.security)
@@ -127,7 +135,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             options: .init(httpsEnabled: configuration.tlsEnabled, trustedProxies: configuration.trustedProxies))
         return Application(
             configuration: configuration, database: database, keys: keys, metrics: metrics, logger: logger, responder: responder,
-            workPool: WorkPool(threadCount: ProcessInfo.processInfo.activeProcessorCount), routes: router.registeredRoutes)
+            workPool: WorkPool(threadCount: ProcessInfo.processInfo.activeProcessorCount), outbox: outbox, routes: router.registeredRoutes)
     } catch {
         database.close()
         throw error

@@ -5,9 +5,9 @@ import KeyhavenStorage
 /// kind of email off (security alerts cannot be turned off). Titles and bodies name the event and
 /// the object, never a secret.
 ///
-/// Email goes through the `Mailer` seam synchronously; a failed send is logged and does not
-/// fail the request (the in-app notification is already stored). A durable outbox with retries
-/// comes with SMTP delivery.
+/// The email is queued in the outbox in the same transaction as the in-app notification, and the
+/// `OutboxWorker` delivers it (with retries), so a notification's email is never lost while the
+/// SMTP server is down.
 struct Notifier: Sendable {
     enum Kind: String, CaseIterable, Sendable {
         case itemChanged = "item_changed"
@@ -20,15 +20,17 @@ struct Notifier: Sendable {
     }
 
     let repository: any NotificationRepository
-    let mailer: any Mailer
     let logger: Logger
+    /// Wakes the outbox worker when a message is queued.
+    var wake: @Sendable () -> Void = {}
 
     func notify(_ user: User, _ kind: Kind, title: String, body: String) {
         do {
-            try repository.create(InAppNotification(userID: user.id, kind: kind.rawValue, title: title, body: body, createdAt: Date()))
-            if try kind.isSecurityAlert || !repository.mutedEmailKinds(userID: user.id).contains(kind.rawValue) {
-                try mailer.send(MailMessage(to: user.email, subject: "Keyhaven: \(title)", body: body + "\n\n— Keyhaven"))
-            }
+            let emailed = try kind.isSecurityAlert || !repository.mutedEmailKinds(userID: user.id).contains(kind.rawValue)
+            try repository.create(
+                InAppNotification(userID: user.id, kind: kind.rawValue, title: title, body: body, createdAt: Date()),
+                email: emailed ? OutboxMessage(to: user.email, subject: "Keyhaven: \(title)", body: body + "\n\n— Keyhaven") : nil)
+            if emailed { wake() }
         } catch {
             logger.error(
                 "notification not delivered", ["user_id": .string(user.id.rawValue), "kind": .string(kind.rawValue), "error": .string("\(error)")])

@@ -26,7 +26,8 @@ public struct InAppNotification: Sendable, Equatable {
 }
 
 public protocol NotificationRepository: Sendable {
-    func create(_ notification: InAppNotification) throws
+    /// Stores the notification and, in the same transaction, queues its email (if any) in the outbox.
+    func create(_ notification: InAppNotification, email: OutboxMessage?) throws
     /// Newest first; only unread ones when `unreadOnly`; older than `beforeSequence`.
     func list(userID: UserID, unreadOnly: Bool, limit: Int, beforeSequence: Int64?) throws -> [InAppNotification]
     /// Marks one of the user's notifications read; false if the user has no such notification.
@@ -40,8 +41,9 @@ public struct SQLNotificationRepository: NotificationRepository {
 
     public init(database: any Database) { self.database = database }
 
-    public func create(_ notification: InAppNotification) throws {
+    public func create(_ notification: InAppNotification, email: OutboxMessage?) throws {
         try database.write { connection in
+            if let email { try SQLOutboxRepository(database: database).enqueue(email, at: notification.createdAt, on: connection) }
             try connection.execute(
                 "INSERT INTO notifications (id, user_id, kind, title, body, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
                 [

@@ -146,5 +146,23 @@ enum PostgresMigrations {
                     updated_at BIGINT NOT NULL
                 );
                 """),
+        Migration(
+            version: 6, name: "create_outbox",
+            sql: """
+                CREATE TABLE outbox (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    to_address TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    attempts BIGINT NOT NULL,
+                    next_attempt_at BIGINT NOT NULL,
+                    locked_until BIGINT,
+                    sent_at BIGINT,
+                    last_error TEXT
+                );
+                CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
+                """),
     ]
 }

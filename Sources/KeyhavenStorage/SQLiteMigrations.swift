@@ -146,5 +146,23 @@ enum SQLiteMigrations {
                     updated_at INTEGER NOT NULL
                 ) STRICT;
                 """),
+        Migration(
+            version: 6, name: "create_outbox",
+            sql: """
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    to_address TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at INTEGER NOT NULL,
+                    locked_until INTEGER,
+                    sent_at INTEGER,
+                    last_error TEXT
+                ) STRICT;
+                CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
+                """),
     ]
 }

@@ -41,6 +41,7 @@ struct NotificationTests {
 
         let response = try test.request("GET", "/notifications", token: fresh.accessToken)
         #expect(response.status == 200)
+        #expect(test.app.outbox.deliverDue() == 4)
         let page = try response.decode(Page.self)
         #expect(page.items.map(\.kind) == ["password_changed", "refresh_token_reused", "item_changed", "item_changed"])
         #expect(page.items.allSatisfy { $0.readAt == nil })
@@ -85,7 +86,55 @@ struct NotificationTests {
         #expect(updated.status == 200)
         #expect(try updated.decode(Settings.self).email["item_changed"] == false)
         _ = try test.createItem(token, ["title": "t", "password": "p"])
+        #expect(test.app.outbox.deliverDue() == 0)
         #expect(test.mailer.messages.isEmpty)  // muted by email…
         #expect(try test.request("GET", "/notifications", token: token).decode(Page.self).items.count == 1)  // …still in the app
+    }
+}
+
+/// The outbox against a real SMTP server that goes away and comes back.
+struct OutboxTests {
+    @Test(arguments: TestDatabase.backends)
+    func nothingIsLostWhileSMTPIsDownAndNothingIsSentTwice(_ backend: DatabaseBackend) throws {
+        guard SMTPTestServer.isAvailable || TestDatabase.postgresRequired else { return }
+        let smtp = try SMTPTestServer.start()
+        defer { smtp.stop() }
+        let test = try TestApplication(
+            backend, environment: ["KEYHAVEN_SMTP_URL": smtp.url.absoluteString, "KEYHAVEN_MAIL_FROM": "vault@example.com"])
+        // This application sends real email: build it without the recording mailer.
+        let app = try buildApplication(configuration: test.app.configuration, logger: Logger(sink: MemoryLogSink()))
+        defer {
+            app.workPool.stop()
+            app.database.close()
+        }
+        let client = TestClient(responder: app.responder)
+        _ = try client.execute("POST", "/auth/signup", json: ["email": "ada@example.com", "password": TestApplication.password])
+        let token = try client.execute("POST", "/auth/login", json: ["email": "ada@example.com", "password": TestApplication.password])
+            .decode(TestApplication.Tokens.self).accessToken
+        let outbox = SQLOutboxRepository(database: app.database)
+
+        smtp.stop()
+        for index in 0..<3 {
+            let created = try client.execute(
+                "POST", "/passwords", json: ["title": "t\(index)", "password": "p"], headers: ["Authorization": "Bearer \(token)"])
+            #expect(created.status == 201)  // the request does not wait for email
+        }
+        #expect(app.outbox.deliverDue() == 0)
+        #expect(try outbox.pendingCount() == 3)
+        let failures = try app.database.read { try $0.query("SELECT attempts, last_error FROM outbox") }
+        #expect(try failures.allSatisfy { try $0.integer("attempts") == 1 && $0.optionalString("last_error") != nil })
+
+        try smtp.launch()
+        #expect(app.outbox.deliverDue() == 0)  // not due yet: retries back off
+        try app.database.write { try $0.execute("UPDATE outbox SET next_attempt_at = 0") }
+        #expect(app.outbox.deliverDue() == 3)
+        #expect(app.outbox.deliverDue() == 0)
+        #expect(try outbox.pendingCount() == 0)
+        let delivered = try smtp.waitForMessages(count: 3)
+        #expect(delivered.count == 3)
+        #expect(
+            delivered.allSatisfy {
+                $0.contains("To: ada@example.com") && $0.contains("From: vault@example.com") && $0.contains("Subject: Keyhaven: Password added")
+            })
     }
 }
