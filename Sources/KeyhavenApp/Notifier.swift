@@ -14,6 +14,7 @@ struct Notifier: Sendable {
         case refreshTokenReused = "refresh_token_reused"
         case recoveryCodeUsed = "recovery_code_used"
         case passwordChanged = "password_changed"
+        case exportMade = "export_made"
 
         /// Security alerts: their emails cannot be turned off.
         var isSecurityAlert: Bool { self != .itemChanged }

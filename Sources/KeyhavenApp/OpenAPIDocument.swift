@@ -1684,6 +1684,95 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/export": {
+              "post": {
+                "summary": "Export every vault and item (password and, with two-factor on, a current code required).",
+                "operationId": "export",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "password",
+                          "format"
+                        ],
+                        "properties": {
+                          "password": {
+                            "type": "string"
+                          },
+                          "code": {
+                            "type": "string",
+                            "description": "TOTP, emailed re-authentication code (POST /auth/2fa/email-code) or recovery code; required when two-factor is on."
+                          },
+                          "format": {
+                            "type": "string",
+                            "enum": [
+                              "keyhaven",
+                              "json",
+                              "csv"
+                            ]
+                          },
+                          "export_password": {
+                            "type": "string",
+                            "description": "keyhaven format: at least 12 characters, not common."
+                          },
+                          "confirm_plaintext": {
+                            "type": "boolean",
+                            "description": "json and csv: must be true."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "keyhaven: {format, version, kdf{algorithm: argon2id, salt, iterations, memory_kib, parallelism}, ciphertext: base64url(nonce \u2016 AES-256-GCM ciphertext \u2016 tag), AAD keyhaven-export-v1}; json: the plaintext document; csv: vault,name,url,username,password,notes.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      },
+                      "text/csv": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -2221,7 +2310,8 @@ enum OpenAPIDocument {
                       "item_deleted",
                       "vault_created",
                       "vault_updated",
-                      "vault_deleted"
+                      "vault_deleted",
+                      "export_made"
                     ]
                   },
                   "created_at": {
@@ -2265,6 +2355,9 @@ enum OpenAPIDocument {
                       },
                       "password_changed": {
                         "type": "boolean"
+                      },
+                      "export_made": {
+                        "type": "boolean"
                       }
                     }
                   },
@@ -2297,7 +2390,8 @@ enum OpenAPIDocument {
                       "item_changed",
                       "refresh_token_reused",
                       "recovery_code_used",
-                      "password_changed"
+                      "password_changed",
+                      "export_made"
                     ]
                   },
                   "title": {

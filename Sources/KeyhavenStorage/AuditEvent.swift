@@ -23,6 +23,7 @@ public struct AuditEvent: Sendable, Equatable {
         case vaultCreated = "vault_created"
         case vaultUpdated = "vault_updated"
         case vaultDeleted = "vault_deleted"
+        case exportMade = "export_made"
     }
 
     public var id: AuditEventID
