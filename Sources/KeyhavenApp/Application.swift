@@ -99,15 +99,6 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let vaultRepository = SQLVaultRepository(database: database)
         let vaults = VaultService(vaults: vaultRepository, dataKeys: dataKeys)
         let sessionStarter = SessionStarter(sessions: sessions, tokens: tokens, settings: configuration.security)
-        let auth = AuthController(
-            users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
-            vaults: vaults, notifier: notifier,
-            hasher: try PasswordHasher(masterKeys: masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
-            authenticator: authenticator, settings: configuration.security, logger: logger)
-
-        var router = Router()
-        OperationsController(database: database, metrics: metrics).register(on: &router)
-        auth.register(on: &router)
         let derivedKey = { (info: String) in
             // From the oldest master key, so these stay stable across rotations (fake prelogin salts
             // must not change while real ones do not).
@@ -115,6 +106,15 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
                 from: keys.masterKeys.keys[0].material, salt: Array("keyhaven".utf8), info: Array(info.utf8), outputByteCount: 32)
         }
         let cursors = CursorSigner(key: try derivedKey("cursor-v1"))
+        let auth = AuthController(
+            users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
+            vaults: vaults, notifier: notifier, cursors: cursors,
+            hasher: try PasswordHasher(masterKeys: masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
+            authenticator: authenticator, settings: configuration.security, logger: logger)
+
+        var router = Router()
+        OperationsController(database: database, metrics: metrics).register(on: &router)
+        auth.register(on: &router)
         PasswordsController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys,
             cursors: cursors, audit: audit, notifier: notifier, authenticator: authenticator

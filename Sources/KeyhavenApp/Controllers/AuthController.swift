@@ -13,6 +13,7 @@ struct AuthController {
     /// Makes the default vault at signup.
     let vaults: VaultService
     let notifier: Notifier
+    let cursors: CursorSigner
     let hasher: PasswordHasher
     let tokens: TokenIssuer
     let limiter: RateLimiter
@@ -291,7 +292,7 @@ struct AuthController {
         let page = try PageRequest(request)
         var after: (Date, SessionID)?
         if let cursor = page.cursor {
-            let parts = cursor.split(separator: "/", maxSplits: 1)
+            let parts = try cursors.position(from: cursor, userID: context.user.id).split(separator: "/", maxSplits: 1)
             guard parts.count == 2, let seconds = Int64(parts[0]) else {
                 throw HTTPError.badRequest("The cursor is not one this server issued.", code: "invalid_cursor")
             }
@@ -301,7 +302,8 @@ struct AuthController {
         let items = found.prefix(page.limit)
         let next =
             found.count > page.limit
-            ? items.last.map { PageRequest.encodeCursor("\(Int64($0.createdAt.timeIntervalSince1970))/\($0.id.rawValue)") } : nil
+            ? items.last.map { cursors.cursor(position: "\(Int64($0.createdAt.timeIntervalSince1970))/\($0.id.rawValue)", userID: context.user.id) }
+            : nil
         return try Response.json(
             Page(
                 items: items.map {
