@@ -92,8 +92,10 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let twoFactor = TwoFactorService(
             repository: SQLTwoFactorRepository(database: database), masterKeys: masterKeys, dataKeys: dataKeys,
             mailer: mailer)
+        let workPool = WorkPool(threadCount: ProcessInfo.processInfo.activeProcessorCount)
+        let outboxRepository = SQLOutboxRepository(database: database)
         let notifications = SQLNotificationRepository(database: database)
-        let outbox = OutboxWorker(outbox: SQLOutboxRepository(database: database), mailer: mailer, logger: logger)
+        let outbox = OutboxWorker(outbox: outboxRepository, mailer: mailer, logger: logger)
         var notifier = Notifier(repository: notifications, logger: logger)
         notifier.wake = { outbox.wake() }
         let vaultRepository = SQLVaultRepository(database: database)
@@ -113,7 +115,17 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             authenticator: authenticator, settings: configuration.security, logger: logger)
 
         var router = Router()
-        OperationsController(database: database, metrics: metrics).register(on: &router)
+        OperationsController(
+            database: database, metrics: metrics,
+            gauges: {
+                [
+                    "# HELP keyhaven_work_pool_queued CPU-heavy requests (password hashing) waiting for a thread.",
+                    "# TYPE keyhaven_work_pool_queued gauge", "keyhaven_work_pool_queued \(workPool.queuedCount)",
+                    "# HELP keyhaven_outbox_pending Emails queued and not yet accepted by the SMTP server.",
+                    "# TYPE keyhaven_outbox_pending gauge", "keyhaven_outbox_pending \((try? outboxRepository.pendingCount()) ?? -1)",
+                ]
+            }
+        ).register(on: &router)
         auth.register(on: &router)
         PasswordsController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys,
@@ -139,7 +151,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             options: .init(httpsEnabled: configuration.tlsEnabled, trustedProxies: configuration.trustedProxies))
         return Application(
             configuration: configuration, database: database, keys: keys, metrics: metrics, logger: logger, responder: responder,
-            workPool: WorkPool(threadCount: ProcessInfo.processInfo.activeProcessorCount), outbox: outbox, routes: router.registeredRoutes)
+            workPool: workPool, outbox: outbox, routes: router.registeredRoutes)
     } catch {
         database.close()
         throw error

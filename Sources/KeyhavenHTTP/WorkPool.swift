@@ -38,6 +38,13 @@ public final class WorkPool: @unchecked Sendable {
         return true
     }
 
+    /// Jobs waiting for a thread (for metrics).
+    public var queuedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count
+    }
+
     /// Lets queued jobs finish, then ends the threads.
     public func stop() {
         condition.lock()

@@ -44,6 +44,8 @@ struct OperationsTests {
         #expect(text.contains("keyhaven_http_requests_in_flight 1"))
         #expect(text.contains(#"keyhaven_db_pool_connections{backend="\#(backend.rawValue)",state="in_use"} 0"#))
         #expect(text.contains("keyhaven_db_pool_capacity"))
+        #expect(text.contains("keyhaven_work_pool_queued 0"))
+        #expect(text.contains("keyhaven_outbox_pending 0"))
     }
 
     @Test func accessLogIsStructuredAndCarriesNoQueryOrBody() throws {

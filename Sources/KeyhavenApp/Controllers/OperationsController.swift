@@ -5,13 +5,15 @@ import KeyhavenStorage
 struct OperationsController {
     let database: any Database
     let metrics: Metrics
+    /// Extra gauges computed at scrape time (work pool queue, outbox backlog).
+    var gauges: @Sendable () -> [String] = { [] }
 
     func register(on router: inout Router) {
         // A constant answer: liveness must stay cheap enough to poll hard.
         router.get("/healthz") { _, _ in Response(status: 200, headers: ["Content-Type": "application/json"], body: Self.aliveBody) }
         router.get("/readyz") { _, context in try ready(context: context) }
         router.get("/metrics") { _, _ in
-            Response.text(metrics.render(extra: poolLines()), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            Response.text(metrics.render(extra: poolLines() + gauges()), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("/openapi.json") { _, _ in
             var headers = HTTPHeaders()
