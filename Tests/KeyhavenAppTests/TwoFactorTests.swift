@@ -320,3 +320,42 @@ struct TwoFactorSocketTests {
         #expect(verified.headers["Cache-Control"] == "no-store")
     }
 }
+
+/// Emailed codes through a real SMTP server (aiosmtpd), end to end.
+struct EmailTwoFactorSMTPTests {
+    @Test(.enabled(if: SMTPTestServer.isAvailable || TestDatabase.postgresRequired))
+    func codesArriveByRealEmail() throws {
+        let smtp = try SMTPTestServer.start()
+        defer { smtp.stop() }
+        let test = try TestApplication(environment: ["KEYHAVEN_SMTP_URL": smtp.url.absoluteString, "KEYHAVEN_MAIL_FROM": "vault@example.com"])
+        let app = try buildApplication(configuration: test.app.configuration, logger: Logger(sink: MemoryLogSink()))
+        defer {
+            app.workPool.stop()
+            app.database.close()
+        }
+        let client = TestClient(responder: app.responder)
+        _ = try client.execute("POST", "/auth/signup", json: ["email": "ada@example.com", "password": TestApplication.password])
+        let token = try client.execute("POST", "/auth/login", json: ["email": "ada@example.com", "password": TestApplication.password])
+            .decode(TestApplication.Tokens.self).accessToken
+        #expect(try client.execute("POST", "/auth/2fa/setup", json: ["method": "email"], headers: ["Authorization": "Bearer \(token)"]).status == 200)
+
+        /// The six-digit code in the base64 text part of the newest message.
+        func latestCode(after count: Int) throws -> String {
+            let message = try #require(try smtp.waitForMessages(count: count + 1).last)
+            #expect(message.contains("To: ada@example.com") && message.contains("From: vault@example.com"))
+            let texts = message.components(separatedBy: "\n").compactMap { line -> String? in
+                let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let data = Data(base64Encoded: trimmed), let text = String(data: data, encoding: .utf8) else { return nil }
+                return text
+            }
+            return String(try #require(texts.joined().firstMatch(of: /\b(\d{6})\b/)).1)
+        }
+        let confirmCode = try latestCode(after: 0)
+        #expect(
+            try client.execute("POST", "/auth/2fa/confirm", json: ["code": confirmCode], headers: ["Authorization": "Bearer \(token)"]).status == 200)
+        let challenge = try client.execute("POST", "/auth/login", json: ["email": "ada@example.com", "password": TestApplication.password])
+            .decode(Challenge.self)
+        let loginCode = try latestCode(after: 1)
+        #expect(try client.execute("POST", "/auth/verify-2fa", json: ["challenge_token": challenge.challengeToken, "code": loginCode]).status == 200)
+    }
+}
