@@ -132,6 +132,10 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             cursors: cursors, audit: audit, notifier: notifier, authenticator: authenticator
         ).register(on: &router)
         NotificationsController(repository: notifications, cursors: cursors, authenticator: authenticator).register(on: &router)
+        ImportController(
+            items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys, audit: audit,
+            authenticator: authenticator
+        ).register(on: &router)
         ExportController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys, twoFactor: twoFactor,
             auth: auth, audit: audit, notifier: notifier, authenticator: authenticator

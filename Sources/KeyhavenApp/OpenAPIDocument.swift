@@ -1773,6 +1773,101 @@ enum OpenAPIDocument {
                   }
                 }
               }
+            },
+            "/import": {
+              "post": {
+                "summary": "Import items: our export (keyhaven encrypted or json), Bitwarden JSON, or CSV (Bitwarden, Chrome, Firefox, 1Password, KeePassXC). Atomic unless skip_invalid.",
+                "operationId": "import",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": [
+                          "format",
+                          "data"
+                        ],
+                        "properties": {
+                          "format": {
+                            "type": "string",
+                            "enum": [
+                              "keyhaven",
+                              "json",
+                              "bitwarden",
+                              "csv"
+                            ]
+                          },
+                          "data": {
+                            "description": "The export object (keyhaven, json, bitwarden) or the CSV text (csv)."
+                          },
+                          "export_password": {
+                            "type": "string"
+                          },
+                          "vault_id": {
+                            "type": "string",
+                            "description": "bitwarden/csv: target vault (default vault otherwise)."
+                          },
+                          "skip_invalid": {
+                            "type": "boolean"
+                          },
+                          "skip_duplicates": {
+                            "type": "boolean"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "{imported, skipped: [{row, reason}]}",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "imported",
+                            "skipped"
+                          ],
+                          "properties": {
+                            "imported": {
+                              "type": "integer"
+                            },
+                            "skipped": {
+                              "type": "array",
+                              "items": {
+                                "type": "object"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -2311,7 +2406,8 @@ enum OpenAPIDocument {
                       "vault_created",
                       "vault_updated",
                       "vault_deleted",
-                      "export_made"
+                      "export_made",
+                      "import_made"
                     ]
                   },
                   "created_at": {

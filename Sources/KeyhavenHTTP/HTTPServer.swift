@@ -167,6 +167,8 @@ final class ServerContext: Sendable {
 /// Per-request state kept in libmicrohttpd's `*req_cls` while the body arrives.
 final class RequestState: @unchecked Sendable {
     let server: ServerContext
+    /// The body limit of this request's route (the server's unless the route sets its own).
+    var limit: Int
     var body: [UInt8] = []
     var tooLarge = false
     /// Set once the request went to the work pool; the connection is suspended until
@@ -174,7 +176,10 @@ final class RequestState: @unchecked Sendable {
     var offloaded = false
     private let lock = NSLock()
     private var response: Response?
-    init(server: ServerContext) { self.server = server }
+    init(server: ServerContext, limit: Int) {
+        self.server = server
+        self.limit = limit
+    }
 
     var offloadedResponse: Response? {
         get {
@@ -207,11 +212,17 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     // First call: headers are parsed, the body has not been read.
     guard let raw = requestContext.pointee else {
         server.inFlight.add(1, ordering: .relaxed)
-        let state = RequestState(server: server)
+        let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
+        var limit = server.maximumBodyBytes
+        if declared != nil || MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil {
+            // Only requests with a body pay for the route lookup.
+            limit =
+                server.responder.maximumBodyBytes(method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/")
+                ?? limit
+        }
+        let state = RequestState(server: server, limit: limit)
         requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
-        if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-            let length = Int(String(cString: declared)), length > server.maximumBodyBytes
-        {
+        if let declared, let length = Int(String(cString: declared)), length > state.limit {
             // Refuse before reading a byte of an oversized body; the connection is then closed.
             state.tooLarge = true
             return respond(connection, server: server, url: url, method: method, state: state)
@@ -224,7 +235,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     if uploadDataSize.pointee != 0 {
         let count = uploadDataSize.pointee
         if let uploadData, !state.tooLarge {
-            if state.body.count + count > server.maximumBodyBytes {
+            if state.body.count + count > state.limit {
                 state.tooLarge = true
                 state.body = []
             } else {
@@ -305,7 +316,7 @@ private func makeRequest(
         method: method.map { String(cString: $0) } ?? "GET",
         path: url.map { String(cString: $0) } ?? "/",
         query: collector.query, headers: collector.headers, body: state.body, peerAddress: peerAddress,
-        transportError: state.tooLarge ? .payloadTooLarge(limit: server.maximumBodyBytes) : nil)
+        transportError: state.tooLarge ? .payloadTooLarge(limit: state.limit) : nil)
 }
 
 private final class ValueCollector {

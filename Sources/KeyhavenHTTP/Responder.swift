@@ -40,6 +40,12 @@ public struct Responder: Sendable {
         }
     }
 
+    /// The body limit of the route a request line names, when it overrides the server's.
+    public func maximumBodyBytes(method: String, path: String) -> Int? {
+        guard case .found(let route, _) = router.match(method: method, path: path) else { return nil }
+        return route.maximumBodyBytes
+    }
+
     public func resolve(_ request: Request) -> Resolution {
         Resolution(match: request.transportError == nil ? router.match(method: request.method, path: request.path) : .notFound)
     }

@@ -11,6 +11,7 @@ public struct Router: Sendable {
         var segments: [Segment]
         var handler: Handler
         var isCPUIntensive: Bool
+        var maximumBodyBytes: Int?
         var literalCount: Int { segments.filter { if case .literal = $0 { true } else { false } }.count }
     }
 
@@ -31,7 +32,10 @@ public struct Router: Sendable {
 
     /// Registers a handler. `cpuIntensive` handlers (password hashing) run on the server's
     /// `WorkPool` instead of a connection thread.
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
+    /// `maximumBodyBytes` raises (or lowers) the server's body limit for this route (an import).
+    public mutating func add(
+        _ method: HTTPMethod, _ pattern: String, cpuIntensive: Bool = false, maximumBodyBytes: Int? = nil, handler: @escaping Handler
+    ) {
         let segments = Self.split(pattern).map { segment -> Segment in
             if segment.hasPrefix("{") && segment.hasSuffix("}") {
                 return .parameter(String(segment.dropFirst().dropLast()))
@@ -41,12 +45,15 @@ public struct Router: Sendable {
         precondition(
             !routes.contains { $0.method == method.rawValue && $0.segments == segments },
             "route \(method.rawValue) \(pattern) registered twice")
-        routes.append(Route(method: method.rawValue, pattern: pattern, segments: segments, handler: handler, isCPUIntensive: cpuIntensive))
+        routes.append(
+            Route(
+                method: method.rawValue, pattern: pattern, segments: segments, handler: handler, isCPUIntensive: cpuIntensive,
+                maximumBodyBytes: maximumBodyBytes))
     }
 
     public mutating func get(_ pattern: String, handler: @escaping Handler) { add(.get, pattern, handler: handler) }
-    public mutating func post(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
-        add(.post, pattern, cpuIntensive: cpuIntensive, handler: handler)
+    public mutating func post(_ pattern: String, cpuIntensive: Bool = false, maximumBodyBytes: Int? = nil, handler: @escaping Handler) {
+        add(.post, pattern, cpuIntensive: cpuIntensive, maximumBodyBytes: maximumBodyBytes, handler: handler)
     }
     public mutating func put(_ pattern: String, cpuIntensive: Bool = false, handler: @escaping Handler) {
         add(.put, pattern, cpuIntensive: cpuIntensive, handler: handler)

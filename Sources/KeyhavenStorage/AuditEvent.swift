@@ -24,6 +24,7 @@ public struct AuditEvent: Sendable, Equatable {
         case vaultUpdated = "vault_updated"
         case vaultDeleted = "vault_deleted"
         case exportMade = "export_made"
+        case importMade = "import_made"
     }
 
     public var id: AuditEventID

@@ -133,22 +133,29 @@ public struct SQLItemRepository: ItemRepository {
 
     public init(database: any Database) { self.database = database }
 
-    public func create(_ item: Item) throws -> Item {
+    public func createAll(_ items: [Item]) throws {
         try database.write { connection in
-            let rows = try connection.query(
-                """
-                INSERT INTO items (id, user_id, vault_id, version, sealed_payload, password_fingerprint, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq
-                """,
-                [
-                    .text(item.id.rawValue), .text(item.userID.rawValue), .text(item.vaultID.rawValue), .integer(item.version),
-                    .blob(item.sealedPayload),
-                    item.passwordFingerprint.map { .text($0) } ?? .null, .timestamp(item.createdAt), .timestamp(item.updatedAt),
-                ])
-            var stored = item
-            stored.sequence = try rows[0].integer("seq")
-            return stored
+            for item in items { _ = try insert(item, on: connection) }
         }
+    }
+
+    public func create(_ item: Item) throws -> Item {
+        try database.write { try insert(item, on: $0) }
+    }
+
+    private func insert(_ item: Item, on connection: any DatabaseConnection) throws -> Item {
+        let rows = try connection.query(
+            """
+            INSERT INTO items (id, user_id, vault_id, version, sealed_payload, password_fingerprint, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq
+            """,
+            [
+                .text(item.id.rawValue), .text(item.userID.rawValue), .text(item.vaultID.rawValue), .integer(item.version), .blob(item.sealedPayload),
+                item.passwordFingerprint.map { .text($0) } ?? .null, .timestamp(item.createdAt), .timestamp(item.updatedAt),
+            ])
+        var stored = item
+        stored.sequence = try rows[0].integer("seq")
+        return stored
     }
 
     public func find(id: ItemID, userID: UserID) throws -> Item? {

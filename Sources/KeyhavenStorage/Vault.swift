@@ -114,6 +114,8 @@ public enum ItemUpdateResult: Sendable, Equatable {
 public protocol ItemRepository: Sendable {
     /// Stores a new item and returns it with its sequence number.
     func create(_ item: Item) throws -> Item
+    /// Stores several items in one transaction: all or none.
+    func createAll(_ items: [Item]) throws
     func find(id: ItemID, userID: UserID) throws -> Item?
     /// Replaces the item if it exists for the user and (when given) is at `expectedVersion`.
     func update(_ item: Item, expectedVersion: Int64?) throws -> ItemUpdateResult

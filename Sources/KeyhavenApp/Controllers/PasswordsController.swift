@@ -212,11 +212,15 @@ struct PasswordsController {
     /// Keyed with a key derived from the user's data key: equal passwords give equal fingerprints
     /// for this user only, and the database alone cannot be used to test guesses.
     private func fingerprint(_ payload: ItemPayload, vault: Vault, key: SymmetricKey) -> String? {
-        guard vault.encryption == .server,
+        vault.encryption == .server ? Self.passwordFingerprint(payload.password, key: key) : nil
+    }
+
+    static func passwordFingerprint(_ password: String, key: SymmetricKey) -> String? {
+        guard
             let fingerprintKey = try? HKDFSHA256.deriveKey(
                 from: key.bytes, salt: [], info: Array("password-fingerprint-v1".utf8), outputByteCount: 32)
         else { return nil }
-        return HMACSHA256.authenticationCode(for: Array(payload.password.utf8), key: fingerprintKey).hexString
+        return HMACSHA256.authenticationCode(for: Array(password.utf8), key: fingerprintKey).hexString
     }
 
     private static func etag(_ item: Item) -> String { "\"\(item.version)\"" }
