@@ -1822,6 +1822,50 @@ enum OpenAPIDocument {
                           }
                         }
                       }
+                    },
+                    "multipart/form-data": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "format",
+                          "file"
+                        ],
+                        "properties": {
+                          "format": {
+                            "type": "string",
+                            "enum": [
+                              "keyhaven",
+                              "json",
+                              "bitwarden",
+                              "csv"
+                            ]
+                          },
+                          "file": {
+                            "type": "string",
+                            "format": "binary"
+                          },
+                          "export_password": {
+                            "type": "string"
+                          },
+                          "vault_id": {
+                            "type": "string"
+                          },
+                          "skip_invalid": {
+                            "type": "string",
+                            "enum": [
+                              "true",
+                              "false"
+                            ]
+                          },
+                          "skip_duplicates": {
+                            "type": "string",
+                            "enum": [
+                              "true",
+                              "false"
+                            ]
+                          }
+                        }
+                      }
                     }
                   }
                 },

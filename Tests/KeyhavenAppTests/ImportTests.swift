@@ -162,4 +162,29 @@ struct ImportTests {
         let tooLarge = try SocketHTTPClient.request(port: server.port, method: "POST", path: "/passwords", headers: headers, body: body)
         #expect(tooLarge.status == 413)
     }
+
+    /// The same import as a browser form upload (multipart/form-data with a file part).
+    @Test func multipartUpload() throws {
+        let test = try TestApplication()
+        let token = try test.signedIn("ada@example.com").accessToken
+        let boundary = "----keyhaven-test-boundary"
+        let csv = "name,url,username,password,note\r\nJira,https://jira.example,ada,pw-form,n1\r\n"
+        func form(_ parts: [(String, String, String?)]) -> [UInt8] {
+            var text = ""
+            for (name, value, filename) in parts {
+                text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (filename.map { "; filename=\"\($0)\"" } ?? "") + "\r\n"
+                if filename != nil { text += "Content-Type: text/csv\r\n" }
+                text += "\r\n\(value)\r\n"
+            }
+            return Array((text + "--\(boundary)--\r\n").utf8)
+        }
+        let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "multipart/form-data; boundary=\(boundary)"]
+        let response = test.client.execute("POST", "/import", headers: headers, body: form([("format", "csv", nil), ("file", csv, "export.csv")]))
+        #expect(response.status == 200)
+        #expect(try response.decode(Result.self).imported == 1)
+        #expect(try allItems(test, token).first?.password == "pw-form")
+        #expect(test.client.execute("POST", "/import", headers: headers, body: form([("format", "csv", nil)])).status == 422)
+        #expect(test.client.execute("POST", "/import", headers: headers, body: form([("format", "csv", nil), ("admin", "true", nil)])).status == 422)
+        #expect(test.client.execute("POST", "/import", headers: headers, body: Array("garbage".utf8)).status == 400)
+    }
 }

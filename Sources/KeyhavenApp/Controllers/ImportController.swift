@@ -53,9 +53,39 @@ struct ImportController {
         }
     }
 
+    /// The request as JSON, or as `multipart/form-data` with a `file` part and the other fields
+    /// as parts of the same names (`true`/`false` for the flags).
+    private func parse(_ request: Request) throws -> (ImportBody, Any?) {
+        guard request.headers["Content-Type"]?.lowercased().hasPrefix("multipart/form-data") == true else {
+            let body = try request.decode(ImportBody.self)
+            return (body, (try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["data"])
+        }
+        var fields: [String: String] = [:]
+        var file: [UInt8]?
+        for part in try request.multipartParts() {
+            if part.name == "file" {
+                file = part.body
+            } else if ImportBody.fieldNames.contains(part.name) {
+                fields[part.name] = String(decoding: part.body, as: UTF8.self)
+            } else {
+                throw HTTPError.validationFailed([.init(field: part.name, message: "unknown field")])
+            }
+        }
+        guard let format = fields["format"], let file else {
+            throw HTTPError.validationFailed([.init(field: fields["format"] == nil ? "format" : "file", message: "is required")])
+        }
+        let body = ImportBody(
+            format: format, exportPassword: fields["export_password"], vaultId: fields["vault_id"], skipInvalid: fields["skip_invalid"] == "true",
+            skipDuplicates: fields["skip_duplicates"] == "true")
+        if format == "csv" { return (body, String(decoding: file, as: UTF8.self)) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(file)) else {
+            throw HTTPError.validationFailed([.init(field: "file", message: "is not valid JSON")])
+        }
+        return (body, object)
+    }
+
     private func importItems(_ request: Request, _ context: AuthenticatedContext) throws -> Response {
-        let body = try request.decode(ImportBody.self)
-        let data = (try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["data"]
+        let (body, data) = try parse(request)
         let userID = context.user.id
         var groups: [(Target, [ImportedRow])] = []
         do {
