@@ -53,6 +53,12 @@ struct ImportTests {
         #expect(
             importJSON(test, token, body.replacingOccurrences(of: "export passphrase 2026\",\"data", with: "wrong passphrase 2026\",\"data")).status
                 == 422)
+        // A tampered file is refused, and nothing is imported.
+        let ciphertext = try #require(exported.bodyText.firstMatch(of: /"ciphertext":"([A-Za-z0-9_-]+)"/)).1
+        let flipped = String(ciphertext.prefix(30)) + (ciphertext.dropFirst(30).first == "A" ? "B" : "A") + String(ciphertext.dropFirst(31))
+        let tampered = importJSON(test, token, body.replacingOccurrences(of: String(ciphertext), with: flipped))
+        #expect(tampered.status == 422)
+        #expect(try allItems(test, token).isEmpty)
         let imported = importJSON(test, token, body)
         #expect(imported.status == 200)
         #expect(try imported.decode(Result.self).imported == 2)
