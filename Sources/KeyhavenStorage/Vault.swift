@@ -123,3 +123,19 @@ public protocol ItemRepository: Sendable {
     /// The user's items in sequence order after `afterSequence`, at most `limit`.
     func list(userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int) throws -> [Item]
 }
+
+extension ItemRepository {
+    /// Calls `body` with every item of the user (of one vault when `vaultID` is given), in
+    /// sequence order, reading them in batches so a large vault is never held in memory at once.
+    public func forEachItem(userID: UserID, vaultID: VaultID? = nil, batchSize: Int = 500, _ body: (Item) throws -> Void) throws {
+        var after: Int64?
+        while true {
+            let batch = try list(userID: userID, vaultID: vaultID, afterSequence: after, limit: batchSize)
+            for item in batch {
+                try body(item)
+                after = item.sequence
+            }
+            if batch.count < batchSize { return }
+        }
+    }
+}

@@ -143,19 +143,12 @@ struct ExportController {
             let presented = try vaults.present(vault)
             var entry = Document.VaultEntry(
                 id: vault.id.rawValue, name: presented.name, encryption: vault.encryption.rawValue, wrappedKey: presented.wrappedKey, items: [])
-            var after: Int64?
-            while true {
-                let batch = try items.list(userID: userID, vaultID: vault.id, afterSequence: after, limit: 500)
-                for item in batch {
-                    let payload = try ItemPayload.open(item, opener: opener)
-                    entry.items.append(
-                        .init(
-                            title: payload.title, website: payload.website, username: payload.username, password: payload.password,
-                            notes: payload.notes,
-                            createdAt: item.createdAt, updatedAt: item.updatedAt))
-                    after = item.sequence
-                }
-                if batch.count < 500 { break }
+            try items.forEachItem(userID: userID, vaultID: vault.id) { item in
+                let payload = try ItemPayload.open(item, opener: opener)
+                entry.items.append(
+                    .init(
+                        title: payload.title, website: payload.website, username: payload.username, password: payload.password, notes: payload.notes,
+                        createdAt: item.createdAt, updatedAt: item.updatedAt))
             }
             entries.append(entry)
         }

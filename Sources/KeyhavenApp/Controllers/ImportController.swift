@@ -234,15 +234,10 @@ struct ImportController {
         guard case .existing(let vault) = target else { return [] }
         let opener = try AES256GCM.Opener(key: try dataKeys.key(for: userID))
         var keys = Set<[String]>()
-        var after: Int64?
-        while true {
-            let batch = try items.list(userID: userID, vaultID: vault.id, afterSequence: after, limit: 500)
-            for item in batch {
-                let payload = try ItemPayload.open(item, opener: opener)
-                keys.insert([payload.title, payload.website ?? "", payload.username ?? "", payload.password])
-                after = item.sequence
-            }
-            if batch.count < 500 { return keys }
+        try items.forEachItem(userID: userID, vaultID: vault.id) { item in
+            let payload = try ItemPayload.open(item, opener: opener)
+            keys.insert([payload.title, payload.website ?? "", payload.username ?? "", payload.password])
         }
+        return keys
     }
 }

@@ -138,21 +138,15 @@ struct PasswordsController {
         var byFingerprint: [String: [ItemID]] = [:]
         var checked = 0
         var skipped = 0
-        var after: Int64?
-        while true {
-            let batch = try items.list(userID: userID, vaultID: nil, afterSequence: after, limit: 500)
-            for item in batch {
-                after = item.sequence
-                guard serverVaults.contains(item.vaultID) else {
-                    skipped += 1
-                    continue
-                }
-                checked += 1
-                let reasons = PasswordHealth.weaknesses(of: try ItemPayload.open(item, opener: opener).password)
-                if !reasons.isEmpty { weak.append((item.id, reasons)) }
-                if let fingerprint = item.passwordFingerprint { byFingerprint[fingerprint, default: []].append(item.id) }
+        try items.forEachItem(userID: userID) { item in
+            guard serverVaults.contains(item.vaultID) else {
+                skipped += 1
+                return
             }
-            if batch.count < 500 { break }
+            checked += 1
+            let reasons = PasswordHealth.weaknesses(of: try ItemPayload.open(item, opener: opener).password)
+            if !reasons.isEmpty { weak.append((item.id, reasons)) }
+            if let fingerprint = item.passwordFingerprint { byFingerprint[fingerprint, default: []].append(item.id) }
         }
         struct Report: Encodable {
             struct Weak: Encodable {
