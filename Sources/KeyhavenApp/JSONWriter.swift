@@ -1,4 +1,5 @@
 import Foundation
+import KeyhavenHTTP
 
 /// Writes JSON straight into bytes, for the hot list and read paths where Foundation's
 /// `JSONEncoder` costs more than decrypting the data. Keys are written as given (snake_case).
@@ -52,33 +53,10 @@ struct JSONWriter {
     /// An RFC 3339 UTC timestamp with whole seconds, written straight into the output.
     mutating func timestamp(_ key: String, _ date: Date) {
         writeKey(key)
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
         bytes.append(UInt8(ascii: "\""))
-        appendDigits(Int(parts.tm_year) + 1900, 4)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(Int(parts.tm_mon) + 1, 2)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(Int(parts.tm_mday), 2)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(Int(parts.tm_hour), 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(Int(parts.tm_min), 2)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(Int(parts.tm_sec), 2)
-        bytes.append(UInt8(ascii: "Z"))
+        RFC3339.append(date, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
-    }
-
-    private mutating func appendDigits(_ value: Int, _ count: Int) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(48 + (value / divisor) % 10))
-            divisor /= 10
-        }
     }
 
     mutating func field(_ key: String, _ value: Bool) {

@@ -60,30 +60,42 @@ public enum JSONCoding {
 public enum RFC3339 {
     /// Formatted by hand: `String(format:)` is slow enough to matter on list pages.
     public static func string(from date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var bytes: [UInt8] = []
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `2026-12-04T19:20:43Z` (or `…43.123Z` with `milliseconds`) to `bytes`: the one
+    /// formatter behind API timestamps, JSON output and log lines.
+    public static func append(_ date: Date, milliseconds: Bool = false, to bytes: inout [UInt8]) {
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        var text = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int32, at offset: Int, digits: Int) {
-            var remaining = Int(value)
-            for position in stride(from: offset + digits - 1, through: offset, by: -1) {
-                text[position] = UInt8(48 + remaining % 10)
-                remaining /= 10
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (value / divisor) % 10))
+                divisor /= 10
             }
         }
-        put(parts.tm_year + 1900, at: 0, digits: 4)
-        text[4] = 45
-        put(parts.tm_mon + 1, at: 5, digits: 2)
-        text[7] = 45
-        put(parts.tm_mday, at: 8, digits: 2)
-        text[10] = 84
-        put(parts.tm_hour, at: 11, digits: 2)
-        text[13] = 58
-        put(parts.tm_min, at: 14, digits: 2)
-        text[16] = 58
-        put(parts.tm_sec, at: 17, digits: 2)
-        text[19] = 90
-        return String(decoding: text, as: UTF8.self)
+        digits(Int(parts.tm_year) + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        if milliseconds {
+            bytes.append(UInt8(ascii: "."))
+            digits(min(999, Int((interval - interval.rounded(.down)) * 1000)), 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     public static func date(from text: String) -> Date? {
