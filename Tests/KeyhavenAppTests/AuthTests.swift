@@ -257,11 +257,12 @@ struct RefreshTests {
         let test = try TestApplication(backend)
         for round in 0..<5 {
             let tokens = try test.signedIn("race\(round)@example.com")
-            let statuses = LockedList<Int>()
+            let statuses = Locked<[Int]>([])
             DispatchQueue.concurrentPerform(iterations: 2) { _ in
-                statuses.append((try? test.refresh(tokens.refreshToken).status) ?? -1)
+                let status = (try? test.refresh(tokens.refreshToken).status) ?? -1
+                statuses.withLock { $0.append(status) }
             }
-            #expect(statuses.values.sorted() == [200, 401], "round \(round)")
+            #expect(statuses.value.sorted() == [200, 401], "round \(round)")
         }
     }
 
@@ -479,20 +480,5 @@ struct AnyDecodable: Decodable {
         } else {
             value = try container.decode([String: AnyDecodable].self).mapValues(\.value)
         }
-    }
-}
-
-final class LockedList<Element: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Element] = []
-    func append(_ element: Element) {
-        lock.lock()
-        storage.append(element)
-        lock.unlock()
-    }
-    var values: [Element] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
     }
 }

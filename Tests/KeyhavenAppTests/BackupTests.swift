@@ -15,20 +15,20 @@ struct BackupTests {
         let token = try test.signedIn("ada@example.com").accessToken
         var before: [String] = []
         for index in 0..<200 { before.append(try test.createItem(token, ["title": "before \(index)", "password": "p\(index)"]).id) }
-        let stop = LockedList<Bool>()
+        let stop = Locked(false)
         let writer = Thread {
             var index = 0
-            while stop.values.isEmpty {
+            while !stop.value {
                 _ = try? test.createItem(token, ["title": "during \(index)", "password": "p"])
                 index += 1
             }
         }
         writer.start()
-        defer { stop.append(true) }
+        defer { stop.value = true }
         Thread.sleep(forTimeInterval: 0.05)
         let destination = test.dataDirectory + "/backup.db"
         try backupDatabase(configuration: test.app.configuration, to: destination)
-        stop.append(true)
+        stop.value = true
 
         let attributes = try FileManager.default.attributesOfItem(atPath: destination)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)

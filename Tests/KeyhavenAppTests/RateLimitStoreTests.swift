@@ -48,11 +48,12 @@ struct RateLimitStoreTests {
     func concurrentTakersNeverOverdraw(_ kind: StoreKind) throws {
         try withStore(kind) { store in
             let rule = TokenBucketRule(capacity: 10, refillPerMinute: 1)
-            let allowed = LockedList<Bool>()
+            let allowed = Locked<[Bool]>([])
             DispatchQueue.concurrentPerform(iterations: 30) { _ in
-                allowed.append((try? store.take(1, from: "shared", rule: rule, nowMilliseconds: 5_000)) == .allowed)
+                let granted = (try? store.take(1, from: "shared", rule: rule, nowMilliseconds: 5_000)) == .allowed
+                allowed.withLock { $0.append(granted) }
             }
-            #expect(allowed.values.filter { $0 }.count == 10)
+            #expect(allowed.value.filter { $0 }.count == 10)
         }
     }
 }

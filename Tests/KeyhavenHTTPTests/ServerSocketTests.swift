@@ -76,7 +76,7 @@ struct ServerSocketTests {
         let server = try startServer(threads: 2)
         defer { server.shutdown(gracePeriod: .zero) }
         let slowClients = try (0..<8).map { _ in try SocketHTTPClient(port: server.port) }
-        let stop = Atomic(false)
+        let stop = Locked(false)
         let trickle = Thread {
             let bytes = Array("GET /hello HTTP/1.1\r\nHost: slow\r\nX-Slow: ".utf8)
             var index = 0
@@ -97,7 +97,7 @@ struct ServerSocketTests {
 
     @Test func shutdownLetsRequestsInFlightFinish() throws {
         let server = try startServer()
-        let result = Atomic<Int>(0)
+        let result = Locked<Int>(0)
         let done = DispatchSemaphore(value: 0)
         Thread {
             let status = (try? SocketHTTPClient.request(port: server.port, method: "GET", path: "/slow").status) ?? -1
@@ -145,25 +145,6 @@ struct ServerSocketTests {
     }
 }
 
-/// A tiny locked box for values shared with helper threads in tests.
-final class Atomic<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return stored
-        }
-        set {
-            lock.lock()
-            stored = newValue
-            lock.unlock()
-        }
-    }
-}
-
 /// CPU-intensive routes run on the work pool with their connection suspended.
 @Suite(.serialized)
 struct WorkPoolSocketTests {
@@ -185,7 +166,7 @@ struct WorkPoolSocketTests {
             responder: Responder(router: router, options: .init(httpsEnabled: false)),
             workPool: pool)
         defer { server.shutdown() }
-        let heavyStatus = Atomic<Int>(0)
+        let heavyStatus = Locked<Int>(0)
         let heavyDone = DispatchSemaphore(value: 0)
         Thread {
             heavyStatus.value = (try? SocketHTTPClient.request(port: server.port, method: "POST", path: "/heavy").status) ?? -1

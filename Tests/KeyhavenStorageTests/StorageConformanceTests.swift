@@ -100,14 +100,14 @@ struct StorageConformanceTests {
         let test = try TestDatabase.make(backend)
         defer { test.drop() }
         let users = SQLUserRepository(database: test.database)
-        let failures = LockedCounter()
+        let failures = Locked(0)
         DispatchQueue.concurrentPerform(iterations: 40) { index in
             let now = Date()
             do {
                 try users.create(User(id: .generate(), email: "user\(index)@example.com", passwordHash: "h", createdAt: now, updatedAt: now))
                 _ = try users.find(emailKey: "user\(index)@example.com")
             } catch {
-                failures.increment()
+                failures.withLock { $0 += 1 }
             }
         }
         #expect(failures.value == 0)
@@ -158,20 +158,5 @@ struct StorageConformanceTests {
         #expect(!postgres.description.contains("s3cret"))
         #expect(throws: DatabaseError.self) { try DatabaseLocation(url: "mysql://x") }
         #expect(throws: DatabaseError.self) { try DatabaseLocation(url: "sqlite://") }
-    }
-}
-
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() {
-        lock.lock()
-        count += 1
-        lock.unlock()
-    }
-    var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
     }
 }
