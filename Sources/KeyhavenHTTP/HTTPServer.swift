@@ -167,8 +167,10 @@ final class ServerContext: Sendable {
 /// Per-request state kept in libmicrohttpd's `*req_cls` while the body arrives.
 final class RequestState: @unchecked Sendable {
     let server: ServerContext
+    /// The routing decision, made when the headers arrived.
+    let resolution: Responder.Resolution
     /// The body limit of this request's route (the server's unless the route sets its own).
-    var limit: Int
+    let limit: Int
     var body: [UInt8] = []
     var tooLarge = false
     /// Set once the request went to the work pool; the connection is suspended until
@@ -176,9 +178,10 @@ final class RequestState: @unchecked Sendable {
     var offloaded = false
     private let lock = NSLock()
     private var response: Response?
-    init(server: ServerContext, limit: Int) {
+    init(server: ServerContext, resolution: Responder.Resolution) {
         self.server = server
-        self.limit = limit
+        self.resolution = resolution
+        limit = resolution.maximumBodyBytes ?? server.maximumBodyBytes
     }
 
     var offloadedResponse: Response? {
@@ -212,17 +215,13 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     // First call: headers are parsed, the body has not been read.
     guard let raw = requestContext.pointee else {
         server.inFlight.add(1, ordering: .relaxed)
-        let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length")
-        var limit = server.maximumBodyBytes
-        if declared != nil || MHD_lookup_connection_value(connection, .HEADER_KIND, "Transfer-Encoding") != nil {
-            // Only requests with a body pay for the route lookup.
-            limit =
-                server.responder.maximumBodyBytes(method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "/")
-                ?? limit
-        }
-        let state = RequestState(server: server, limit: limit)
+        // Route once, here: the route decides the body limit and, later, the thread.
+        let resolution = server.responder.resolve(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/")
+        let state = RequestState(server: server, resolution: resolution)
         requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
-        if let declared, let length = Int(String(cString: declared)), length > state.limit {
+        if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+            let length = Int(String(cString: declared)), length > state.limit
+        {
             // Refuse before reading a byte of an oversized body; the connection is then closed.
             state.tooLarge = true
             return respond(connection, server: server, url: url, method: method, state: state)
@@ -263,7 +262,7 @@ private func respond(
     state: RequestState
 ) -> MHD_Result {
     let request = makeRequest(connection, url: url, method: method, state: state, server: server)
-    let resolution = server.responder.resolve(request)
+    let resolution = request.transportError == nil ? state.resolution : .unrouted
     if let pool = server.workPool, resolution.isCPUIntensive {
         state.offloaded = true
         MHD_suspend_connection(connection)

@@ -38,16 +38,24 @@ public struct Responder: Sendable {
             if case .found(let route, _) = match { return route.isCPUIntensive }
             return false
         }
+
+        /// The route's own body limit, when it overrides the server's.
+        public var maximumBodyBytes: Int? {
+            if case .found(let route, _) = match { return route.maximumBodyBytes }
+            return nil
+        }
+
+        /// For a request refused before routing (its `transportError` answers it).
+        public static let unrouted = Resolution(match: .notFound)
     }
 
-    /// The body limit of the route a request line names, when it overrides the server's.
-    public func maximumBodyBytes(method: String, path: String) -> Int? {
-        guard case .found(let route, _) = router.match(method: method, path: path) else { return nil }
-        return route.maximumBodyBytes
+    /// Routes a request line; the server does this once, as soon as the headers are in.
+    public func resolve(method: String, path: String) -> Resolution {
+        Resolution(match: router.match(method: method, path: path))
     }
 
     public func resolve(_ request: Request) -> Resolution {
-        Resolution(match: request.transportError == nil ? router.match(method: request.method, path: request.path) : .notFound)
+        request.transportError == nil ? resolve(method: request.method, path: request.path) : .unrouted
     }
 
     public func respond(to request: Request) -> Response {
