@@ -1,5 +1,6 @@
 import Foundation
 import KeyhavenHTTP
+import KeyhavenTestSupport
 import Testing
 
 struct ResponderTests {
@@ -152,29 +153,15 @@ struct JSONBodyTests {
     }
 }
 
-final class RecordingObserver: RequestObserver, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recordedFailures: [String] = []
-    private var recordedRoutes: [String] = []
+/// Keeps the internal failure descriptions the responder reports (what the log would get).
+final class RecordingObserver: RequestObserver, Sendable {
+    private let recorded = Locked<[String]>([])
 
     func requestStarted() {}
 
     func requestFinished(request: Request, context: RequestContext, response: Response, duration: Duration, failure: String?) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { recordedFailures.append(failure) }
-        recordedRoutes.append(context.route)
+        if let failure { recorded.withLock { $0.append(failure) } }
     }
 
-    var failures: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recordedFailures
-    }
-
-    var routes: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recordedRoutes
-    }
+    var failures: [String] { recorded.value }
 }

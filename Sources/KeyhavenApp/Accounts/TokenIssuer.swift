@@ -17,7 +17,6 @@ struct TokenIssuer: Sendable {
     let issuer: String
     let audience: String
     let accessLifetime: Int
-    let refreshLifetime: Int
     private let verified = VerifiedTokenCache()
 
     init(signingKeys: KeyRing, settings: SecuritySettings, publicURL: URL) throws {
@@ -26,7 +25,6 @@ struct TokenIssuer: Sendable {
         issuer = settings.tokenIssuer ?? publicURL.absoluteString
         audience = settings.tokenAudience
         accessLifetime = settings.accessTokenLifetimeSeconds
-        refreshLifetime = settings.refreshTokenLifetimeSeconds
     }
 
     /// A fresh refresh token and the hash to store.
