@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
 
         // 2. HTTP
         .target(name: "KeyhavenHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strictSettings),
@@ -41,10 +42,16 @@ let package = Package(
         .target(
             name: "KeyhavenStorage", dependencies: ["CSQLite", "CPostgres"],
             swiftSettings: strictSettings),
+        // 5. Scanner: a pure engine, bytes and paths in, findings out; rules are a bundled data file.
+        .target(
+            name: "KeyhavenScanner", dependencies: ["CPCRE2", "KeyhavenCrypto"],
+            resources: [.embedInCode("rules.json")], swiftSettings: strictSettings),
         // 7. App
         .target(
             name: "KeyhavenApp",
-            dependencies: ["KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenMail", "KeyhavenQR", "KeyhavenStorage"],
+            dependencies: [
+                "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenMail", "KeyhavenQR", "KeyhavenStorage", "KeyhavenScanner",
+            ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
         .target(
@@ -52,13 +59,16 @@ let package = Package(
             swiftSettings: strictSettings),
         // 8. Executable
         .executableTarget(
-            name: "keyhaven", dependencies: ["KeyhavenApp"], swiftSettings: strictSettings),
+            name: "keyhaven", dependencies: ["KeyhavenApp", "KeyhavenScanner"], swiftSettings: strictSettings),
 
         .testTarget(
             name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP", "KeyhavenTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenCryptoTests", dependencies: ["KeyhavenCrypto"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "KeyhavenScannerTests", dependencies: ["KeyhavenScanner"], resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenMailTests", dependencies: ["KeyhavenMail", "KeyhavenTestSupport"], swiftSettings: strictSettings),

@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh run|test|bench
 set -euo pipefail
 
-build=(pkg-config libmicrohttpd-dev libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev libqrencode-dev libcurl4-openssl-dev)
+build=(pkg-config libmicrohttpd-dev libssl-dev libcrypt-dev libargon2-dev libsqlite3-dev libpq-dev libqrencode-dev libcurl4-openssl-dev libpcre2-dev)
 case "${1:-run}" in
   run) wanted=("${build[@]}") ;;
   test) wanted=("${build[@]}" postgresql curl openssl zbar-tools librsvg2-bin) ;;

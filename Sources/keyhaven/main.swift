@@ -1,8 +1,11 @@
 import Foundation
 import KeyhavenApp
+import KeyhavenScanner
 
 /// `keyhaven serve | migrate | help`. Exit codes: 0 success, 2 usage or configuration error,
 /// 1 runtime failure.
+let keyhavenVersion = "0.1.0"
+
 let usage = """
     usage: keyhaven <command>
 
@@ -11,6 +14,8 @@ let usage = """
       migrate    apply database migrations and exit
       backup FILE
                  write a consistent copy of the embedded SQLite database to FILE (while the server runs)
+      scan PATH... [--format text|json|sarif] [--output FILE] [--rules FILE] [--max-file-size N]
+                 scan files and directories for secrets (exit 0 clean, 1 found, 2 error)
       keys rotate
                  add a master key, make it active and re-seal every user's data key under it
       help       show this text
@@ -81,8 +86,11 @@ case "backup":
     } catch {
         fail("backup failed: \(error)", code: 1)
     }
-case "scan", "keys":
-    fail("'\(arguments[0])' is not implemented yet in this build", code: 2)
+case "scan":
+    exit(
+        ScanCommand.run(
+            arguments: Array(arguments.dropFirst()), environment: ProcessInfo.processInfo.environment,
+            version: keyhavenVersion))
 default:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)
