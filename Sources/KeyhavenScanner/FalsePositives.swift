@@ -18,19 +18,18 @@ enum FalsePositives {
             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         ].map { Array($0.utf8) })
 
+    static let placeholderAutomaton = KeywordAutomaton(
+        keywords: placeholderMarkers.map { String(decoding: $0, as: UTF8.self) })
+
     static func isPlaceholder(_ secret: [UInt8]) -> Bool {
-        if documentedExamples.contains(secret) { return true }
-        let lower = secret.map(KeywordAutomaton.fold)
-        for marker in placeholderMarkers where lower.count >= marker.count {
-            if contains(lower, marker) { return true }
-        }
-        // A long run of one character: 000000, aaaaaa.
+        // A long run of one character (000000, aaaaaa), ignoring case.
         var run = 1
-        for index in lower.indices.dropFirst() {
-            run = lower[index] == lower[index - 1] ? run + 1 : 1
+        for index in secret.indices.dropFirst() {
+            run = KeywordAutomaton.fold(secret[index]) == KeywordAutomaton.fold(secret[index - 1]) ? run + 1 : 1
             if run >= 6 { return true }
         }
-        return false
+        if secret.withUnsafeBufferPointer({ placeholderAutomaton.containsAny($0) }) { return true }
+        return documentedExamples.contains(secret)
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {

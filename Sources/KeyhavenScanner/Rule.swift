@@ -154,6 +154,6 @@ public struct RuleSet: Sendable {
             category: definition.category ?? "provider", keywords: keywords, regex: regex, secretGroup: group,
             minimumEntropy: definition.entropy, validator: validator, allowlist: allowlist,
             lookbehind: max(0, min(definition.lookbehind ?? 16, 4096)),
-            lookahead: max(16, min(definition.lookahead ?? 320, 65536)), embeddedOK: definition.embeddedOK ?? false)
+            lookahead: max(16, min(definition.lookahead ?? 256, 65536)), embeddedOK: definition.embeddedOK ?? false)
     }
 }

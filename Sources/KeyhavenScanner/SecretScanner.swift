@@ -74,6 +74,10 @@ public final class SecretScanner: Sendable {
     let fingerprintKey: [UInt8]
     let ignoredFingerprints: Set<String>
     let maximumGroups: Int
+    // Per rule, flat, for the keyword-hit loop (no struct copies there).
+    let lookbehinds: [Int]
+    let lookaheads: [Int]
+    let generic: [Bool]
 
     public init(ruleSet: RuleSet, fingerprintKey: [UInt8], ignoredFingerprints: Set<String> = []) {
         self.ruleSet = ruleSet
@@ -98,6 +102,9 @@ public final class SecretScanner: Sendable {
         automaton = KeywordAutomaton(keywords: keywords)
         keywordLengths = keywords.map(\.utf8.count)
         self.rulesByKeyword = rulesByKeyword
+        lookbehinds = ruleSet.rules.map(\.lookbehind)
+        lookaheads = ruleSet.rules.map(\.lookahead)
+        generic = ruleSet.rules.map(\.isGeneric)
         maximumGroups =
             ruleSet.rules.map { max($0.regex.captureCount, $0.allowlist.map(\.captureCount).max() ?? 0) }.max()
             ?? 0
@@ -119,17 +126,20 @@ public final class SecretScanner: Sendable {
         let count = bytes.count
         let rules = ruleSet.rules
         workspace.reset()
-        automaton.scan(bytes) { keyword, end in
-            let keywordStart = end - keywordLengths[keyword]
-            for ruleIndex in rulesByKeyword[keyword] {
-                let rule = rules[ruleIndex]
-                if rule.isGeneric && !traits.genericRulesEnabled { continue }
-                let start = max(0, keywordStart - rule.lookbehind)
-                var stop = min(count, end + rule.lookahead)
-                // Finish the line (within reason) so a value is not cut in half.
-                let lineLimit = min(count, stop + 256)
-                while stop < lineLimit && base[stop] != UInt8(ascii: "\n") { stop += 1 }
-                workspace.addRegion(rule: ruleIndex, start..<stop)
+        let genericEnabled = traits.genericRulesEnabled
+        lookbehinds.withUnsafeBufferPointer { lookbehinds in
+            lookaheads.withUnsafeBufferPointer { lookaheads in
+                generic.withUnsafeBufferPointer { generic in
+                    automaton.scan(bytes) { keyword, end in
+                        let keywordStart = end - keywordLengths[keyword]
+                        for ruleIndex in rulesByKeyword[keyword] {
+                            if !genericEnabled && generic[ruleIndex] { continue }
+                            let start = max(0, keywordStart - lookbehinds[ruleIndex])
+                            let stop = min(count, end + lookaheads[ruleIndex])
+                            workspace.addRegion(rule: ruleIndex, start..<stop)
+                        }
+                    }
+                }
             }
         }
         guard !workspace.touchedRules.isEmpty else { return [] }

@@ -79,13 +79,17 @@ def quoted(name, value, style):
 
 
 def simple(prefix_fn, name="token", near=None):
-    """A provider token assigned to a neutral variable; the near miss drops its last character."""
+    """A provider token assigned to a neutral variable; the near miss drops its last character
+    unless the rule has a more meaningful one (bad checksum, placeholder, far too short)."""
     def gen(rng):
         secret = prefix_fn(rng)
         style = rng.choice(["py", "js", "go", "yaml", "env", "json"])
         var = rng.choice(["value", "cfg_value", "creds", "upstream", "client_cfg"])
         miss = near(rng) if near else secret[:-1]
         return quoted(var, secret, style), secret, quoted(var, miss, style)
+    # A token one character short is a negative for the rule's exact format, but not one a
+    # benchmark should hold against other scanners: the corpus leaves these out.
+    gen.truncated_near_miss = near is None
     return gen
 
 
