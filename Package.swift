@@ -46,16 +46,19 @@ let package = Package(
         .target(
             name: "KeyhavenScanner", dependencies: ["CPCRE2", "KeyhavenCrypto"],
             resources: [.embedInCode("rules.json")], swiftSettings: strictSettings),
+        // 6. GitHub: OAuth2 and the REST client (libcurl), feeding the scanner.
+        .target(name: "KeyhavenGitHub", dependencies: ["CCurl"], swiftSettings: strictSettings),
         // 7. App
         .target(
             name: "KeyhavenApp",
             dependencies: [
                 "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenMail", "KeyhavenQR", "KeyhavenStorage", "KeyhavenScanner",
+                "KeyhavenGitHub",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
         .target(
-            name: "KeyhavenTestSupport", dependencies: ["KeyhavenHTTP", "KeyhavenStorage"],
+            name: "KeyhavenTestSupport", dependencies: ["KeyhavenHTTP", "KeyhavenStorage", "COpenSSL"],
             swiftSettings: strictSettings),
         // 8. Executable
         .executableTarget(

@@ -9,4 +9,5 @@ static inline CURLcode keyhaven_curl_setopt_pointer(CURL *handle, CURLoption opt
 static inline CURLcode keyhaven_curl_setopt_list(CURL *handle, CURLoption option, struct curl_slist *value) { return curl_easy_setopt(handle, option, value); }
 typedef size_t (*keyhaven_curl_io_callback)(char *buffer, size_t size, size_t count, void *context);
 static inline CURLcode keyhaven_curl_setopt_callback(CURL *handle, CURLoption option, keyhaven_curl_io_callback value) { return curl_easy_setopt(handle, option, value); }
+static inline CURLcode keyhaven_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) { return curl_easy_getinfo(handle, info, value); }
 #endif

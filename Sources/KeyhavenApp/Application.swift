@@ -1,7 +1,9 @@
 import Foundation
 import KeyhavenCrypto
+import KeyhavenGitHub
 public import KeyhavenHTTP
 import KeyhavenMail
+import KeyhavenScanner
 public import KeyhavenStorage
 
 /// The assembled server: configuration, database, keys, routes. Built the same way by the
@@ -17,6 +19,8 @@ public struct Application: Sendable {
     public let workPool: WorkPool
     /// Delivers queued email; `run()` starts it, tests call `deliverDue()`.
     public let outbox: OutboxWorker
+    /// Runs GitHub scan jobs; `run()` starts it, tests call `runDue()`.
+    public let scans: ScanWorker
     /// Every (method, path pattern) the router serves.
     public let routes: [(method: String, pattern: String)]
 
@@ -40,6 +44,7 @@ public struct Application: Sendable {
                 "environment": .string(configuration.environment.rawValue),
             ])
         outbox.start()
+        scans.start()
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -53,6 +58,7 @@ public struct Application: Sendable {
         logger.info("shutting down", ["in_flight": .integer(server.requestsInFlight)])
         server.shutdown(gracePeriod: .seconds(10))
         outbox.stop()
+        scans.stop()
         workPool.stop()
         database.close()
         sources.forEach { $0.cancel() }
@@ -108,10 +114,18 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
                 from: keys.masterKeys.keys[0].material, salt: Array("keyhaven".utf8), info: Array(info.utf8), outputByteCount: 32)
         }
         let cursors = CursorSigner(key: try derivedKey("cursor-v1"))
+        let github = SQLGitHubRepository(database: database)
+        let hasher = try PasswordHasher(masterKeys: masterKeys, cost: configuration.bcryptCost)
+        let githubAccounts = GitHubAccounts(
+            configuration: configuration, repository: github, users: users, dataKeys: dataKeys, vaults: vaults, hasher: hasher,
+            flowKey: try derivedKey("github-oauth-v1"), http: HTTPClient())
+        let scans = ScanWorker(
+            repository: github, accounts: githubAccounts, dataKeys: dataKeys, rules: try RuleSet.builtIn(), notifier: notifier, users: users,
+            audit: SQLAuditLogRepository(database: database), logger: logger, publicURL: configuration.publicURL)
         let auth = AuthController(
             users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
             vaults: vaults, notifier: notifier, cursors: cursors,
-            hasher: try PasswordHasher(masterKeys: masterKeys, cost: configuration.bcryptCost), tokens: tokens, limiter: limiter,
+            githubLinks: github, hasher: hasher, tokens: tokens, limiter: limiter,
             authenticator: authenticator, settings: configuration.security, logger: logger)
 
         var router = Router()
@@ -150,12 +164,17 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             audit: audit, notifier: notifier, settings: configuration.security
         ).register(on: &router)
 
+        GitHubController(
+            accounts: githubAccounts, repository: github, worker: scans, users: users, twoFactor: twoFactor, sessionStarter: sessionStarter,
+            audit: audit, notifier: notifier, cursors: cursors, limiter: limiter, settings: configuration.security, authenticator: authenticator
+        ).register(on: &router)
+
         let responder = Responder(
             router: router, observer: RequestTelemetry(logger: logger, metrics: metrics),
             options: .init(httpsEnabled: configuration.tlsEnabled, trustedProxies: configuration.trustedProxies))
         return Application(
             configuration: configuration, database: database, keys: keys, metrics: metrics, logger: logger, responder: responder,
-            workPool: workPool, outbox: outbox, routes: router.registeredRoutes)
+            workPool: workPool, outbox: outbox, scans: scans, routes: router.registeredRoutes)
     } catch {
         database.close()
         throw error

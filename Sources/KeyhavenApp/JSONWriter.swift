@@ -20,6 +20,28 @@ struct JSONWriter {
         needsComma = true
     }
 
+    mutating func beginObject(key: String) {
+        writeKey(key)
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// A string element of the current array.
+    mutating func element(_ value: String) {
+        separate()
+        writeString(value)
+        needsComma = true
+    }
+
+    /// A value that is already JSON (stored as JSON by this server).
+    mutating func raw(key: String, _ json: String) {
+        writeKey(key)
+        bytes.append(contentsOf: json.utf8)
+        needsComma = true
+    }
+
+    mutating func field(_ key: String, _ value: Int) { field(key, Int64(value)) }
+
     mutating func beginArray(key: String) {
         writeKey(key)
         bytes.append(UInt8(ascii: "["))

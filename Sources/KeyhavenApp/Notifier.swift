@@ -15,9 +15,11 @@ struct Notifier: Sendable {
         case recoveryCodeUsed = "recovery_code_used"
         case passwordChanged = "password_changed"
         case exportMade = "export_made"
+        case githubLinked = "github_linked"
+        case secretsFound = "secrets_found"
 
         /// Security alerts: their emails cannot be turned off.
-        var isSecurityAlert: Bool { self != .itemChanged }
+        var isSecurityAlert: Bool { self != .itemChanged && self != .secretsFound }
     }
 
     let repository: any NotificationRepository

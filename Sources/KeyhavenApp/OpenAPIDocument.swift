@@ -1736,7 +1736,7 @@ enum OpenAPIDocument {
                 },
                 "responses": {
                   "200": {
-                    "description": "keyhaven: {format, version, kdf{algorithm: argon2id, salt, iterations, memory_kib, parallelism}, ciphertext: base64url(nonce \u2016 AES-256-GCM ciphertext \u2016 tag), AAD keyhaven-export-v1}; json: the plaintext document; csv: vault,name,url,username,password,notes.",
+                    "description": "keyhaven: {format, version, kdf{algorithm: argon2id, salt, iterations, memory_kib, parallelism}, ciphertext: base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag), AAD keyhaven-export-v1}; json: the plaintext document; csv: vault,name,url,username,password,notes.",
                     "content": {
                       "application/json": {
                         "schema": {
@@ -1902,6 +1902,568 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Problem"
                   },
                   "413": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/github/login": {
+              "get": {
+                "summary": "Start signing in with GitHub, or (with a bearer token) linking GitHub to the signed-in account.",
+                "operationId": "githubLogin",
+                "description": "Returns GitHub's authorize URL with a single-use state (10 minutes) and a PKCE S256 challenge; scopes repo read:user user:email.",
+                "security": [
+                  {},
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Send the browser here.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "authorize_url"
+                          ],
+                          "properties": {
+                            "authorize_url": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/github/callback": {
+              "get": {
+                "summary": "GitHub's redirect target: finishes the flow and hands the client a one-time code (never tokens).",
+                "operationId": "githubCallback",
+                "parameters": [
+                  {
+                    "name": "code",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "state",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "error",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "description": "action: signed_in (the GitHub identity was linked already), linked (a link flow), created (a new account for the verified primary email). If that email already has an account, 409 account_exists: sign in with the password and link instead (accounts are never merged silently). The code is single use and expires in 60 s; trade it at POST /auth/github/exchange.",
+                "responses": {
+                  "200": {
+                    "description": "The one-time code.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "code",
+                            "action",
+                            "expires_in"
+                          ],
+                          "properties": {
+                            "code": {
+                              "type": "string"
+                            },
+                            "action": {
+                              "type": "string",
+                              "enum": [
+                                "signed_in",
+                                "linked",
+                                "created"
+                              ]
+                            },
+                            "expires_in": {
+                              "type": "integer"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "502": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/github/exchange": {
+              "post": {
+                "summary": "Trade the callback's one-time code for tokens (or a two-factor challenge when the account has 2FA on).",
+                "operationId": "githubExchange",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "code"
+                        ],
+                        "additionalProperties": false,
+                        "properties": {
+                          "code": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "Tokens, or a two-factor challenge.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "oneOf": [
+                            {
+                              "$ref": "#/components/schemas/Tokens"
+                            },
+                            {
+                              "$ref": "#/components/schemas/TwoFactorChallenge"
+                            }
+                          ]
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/auth/github": {
+              "delete": {
+                "summary": "Unlink GitHub and delete the stored GitHub token.",
+                "operationId": "githubUnlink",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "responses": {
+                  "204": {
+                    "description": "Unlinked (or was not linked)."
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/github/repos": {
+              "get": {
+                "summary": "The repositories the linked GitHub account can see.",
+                "operationId": "githubRepos",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 200
+                    }
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "A page.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/GitHubRepository"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "502": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/github/scan": {
+              "post": {
+                "summary": "Scan repositories' default branches in the background.",
+                "operationId": "githubScan",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "repositories"
+                        ],
+                        "additionalProperties": false,
+                        "properties": {
+                          "repositories": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 100,
+                            "items": {
+                              "type": "string",
+                              "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "202": {
+                    "description": "Queued.",
+                    "headers": {
+                      "Location": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "scan_id",
+                            "status"
+                          ],
+                          "properties": {
+                            "scan_id": {
+                              "type": "string"
+                            },
+                            "status": {
+                              "type": "string",
+                              "enum": [
+                                "queued"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "415": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "422": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/github/scans/{id}": {
+              "get": {
+                "summary": "A scan's status and progress.",
+                "operationId": "githubScanStatus",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The scan.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/ScanJob"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/github/scan-results": {
+              "get": {
+                "summary": "Findings, newest first.",
+                "operationId": "githubFindings",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 200
+                    }
+                  },
+                  {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "scan_id",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    },
+                    "description": "Findings last seen by this scan."
+                  },
+                  {
+                    "name": "repository",
+                    "in": "query",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "open",
+                        "resolved",
+                        "false_positive",
+                        "revoked"
+                      ]
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "A page.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "items",
+                            "next_cursor"
+                          ],
+                          "properties": {
+                            "items": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/Finding"
+                              }
+                            },
+                            "next_cursor": {
+                              "type": [
+                                "string",
+                                "null"
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  }
+                }
+              }
+            },
+            "/github/scan-results/{id}": {
+              "patch": {
+                "summary": "Set a finding's status.",
+                "operationId": "githubUpdateFinding",
+                "security": [
+                  {
+                    "bearerAuth": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "status"
+                        ],
+                        "additionalProperties": false,
+                        "properties": {
+                          "status": {
+                            "type": "string",
+                            "enum": [
+                              "open",
+                              "resolved",
+                              "false_positive",
+                              "revoked"
+                            ]
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "The finding.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Finding"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Problem"
+                  },
+                  "404": {
                     "$ref": "#/components/responses/Problem"
                   },
                   "415": {
@@ -2550,6 +3112,181 @@ enum OpenAPIDocument {
                       "null"
                     ],
                     "format": "date-time"
+                  }
+                }
+              },
+              "GitHubRepository": {
+                "type": "object",
+                "required": [
+                  "full_name",
+                  "private",
+                  "default_branch",
+                  "html_url"
+                ],
+                "properties": {
+                  "full_name": {
+                    "type": "string"
+                  },
+                  "private": {
+                    "type": "boolean"
+                  },
+                  "default_branch": {
+                    "type": "string"
+                  },
+                  "html_url": {
+                    "type": "string"
+                  }
+                }
+              },
+              "ScanJob": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "status",
+                  "repositories",
+                  "progress",
+                  "new_findings",
+                  "created_at"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "queued",
+                      "running",
+                      "completed",
+                      "failed"
+                    ]
+                  },
+                  "repositories": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "progress": {
+                    "type": "object",
+                    "description": "repositories_done, files_scanned, bytes_scanned (downloaded), blobs_cached (not downloaded: scanned before with this rule set), skipped_binary, skipped_too_large, repository_errors (name → code).",
+                    "additionalProperties": true
+                  },
+                  "new_findings": {
+                    "type": "integer"
+                  },
+                  "error": {
+                    "type": "object",
+                    "required": [
+                      "code",
+                      "message"
+                    ],
+                    "properties": {
+                      "code": {
+                        "type": "string",
+                        "description": "github_token_invalid (link again), github_not_linked, github_not_found, github_rate_limited, github_unreachable, github_error, github_bad_response, scan_error"
+                      },
+                      "message": {
+                        "type": "string"
+                      }
+                    }
+                  },
+                  "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "started_at": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  },
+                  "finished_at": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  }
+                }
+              },
+              "Finding": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "repository",
+                  "path",
+                  "line",
+                  "rule_id",
+                  "description",
+                  "severity",
+                  "redacted",
+                  "commit_sha",
+                  "first_seen_at",
+                  "last_seen_at",
+                  "status",
+                  "matches_vault_item"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "repository": {
+                    "type": "string"
+                  },
+                  "path": {
+                    "type": "string"
+                  },
+                  "line": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "rule_id": {
+                    "type": "string"
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "severity": {
+                    "type": "string",
+                    "enum": [
+                      "low",
+                      "medium",
+                      "high",
+                      "critical"
+                    ]
+                  },
+                  "redacted": {
+                    "type": "string",
+                    "description": "At most the first and last four characters of the secret."
+                  },
+                  "commit_sha": {
+                    "type": "string"
+                  },
+                  "first_seen_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "last_seen_at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "open",
+                      "resolved",
+                      "false_positive",
+                      "revoked"
+                    ]
+                  },
+                  "matches_vault_item": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "description": "Id of a server-encrypted vault item whose password equals this secret."
                   }
                 }
               }

@@ -25,6 +25,12 @@ public struct AuditEvent: Sendable, Equatable {
         case vaultDeleted = "vault_deleted"
         case exportMade = "export_made"
         case importMade = "import_made"
+        case githubLinked = "github_linked"
+        case githubUnlinked = "github_unlinked"
+        case scanStarted = "scan_started"
+        case scanCompleted = "scan_completed"
+        case scanFailed = "scan_failed"
+        case findingUpdated = "finding_updated"
     }
 
     public var id: AuditEventID

@@ -164,5 +164,75 @@ enum PostgresMigrations {
                 );
                 CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
                 """),
+        Migration(
+            version: 7, name: "create_github",
+            sql: """
+                CREATE TABLE github_links (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    github_id BIGINT NOT NULL UNIQUE,
+                    login TEXT NOT NULL,
+                    sealed_token BYTEA NOT NULL,
+                    broken BIGINT NOT NULL,
+                    linked_at BIGINT NOT NULL
+                );
+                CREATE TABLE oauth_flows (
+                    state_hash TEXT PRIMARY KEY,
+                    user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+                    expires_at BIGINT NOT NULL
+                );
+                CREATE TABLE oauth_handoffs (
+                    code_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    action TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                );
+                CREATE TABLE scan_jobs (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    repositories TEXT NOT NULL,
+                    progress TEXT NOT NULL,
+                    new_findings BIGINT NOT NULL,
+                    error_code TEXT,
+                    error_message TEXT,
+                    attempts BIGINT NOT NULL,
+                    locked_until BIGINT,
+                    created_at BIGINT NOT NULL,
+                    started_at BIGINT,
+                    finished_at BIGINT
+                );
+                CREATE INDEX scan_jobs_status ON scan_jobs (status, seq);
+                CREATE INDEX scan_jobs_user ON scan_jobs (user_id, seq);
+                CREATE TABLE scanned_blobs (
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    blob_sha TEXT NOT NULL,
+                    rules_version TEXT NOT NULL,
+                    results TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, blob_sha, rules_version)
+                );
+                CREATE TABLE secret_findings (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    repository TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    line BIGINT NOT NULL,
+                    description TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    redacted TEXT NOT NULL,
+                    commit_sha TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    matches_vault_item TEXT,
+                    first_seen_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL,
+                    last_scan_id TEXT NOT NULL,
+                    UNIQUE (user_id, repository, path, rule_id, fingerprint)
+                );
+                CREATE INDEX secret_findings_user ON secret_findings (user_id, seq);
+                """),
     ]
 }

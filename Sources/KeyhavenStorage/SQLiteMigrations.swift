@@ -164,5 +164,75 @@ enum SQLiteMigrations {
                 ) STRICT;
                 CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
                 """),
+        Migration(
+            version: 7, name: "create_github",
+            sql: """
+                CREATE TABLE github_links (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    github_id INTEGER NOT NULL UNIQUE,
+                    login TEXT NOT NULL,
+                    sealed_token BLOB NOT NULL,
+                    broken INTEGER NOT NULL,
+                    linked_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE TABLE oauth_flows (
+                    state_hash TEXT PRIMARY KEY,
+                    user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+                    expires_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE TABLE oauth_handoffs (
+                    code_hash TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    action TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE TABLE scan_jobs (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    repositories TEXT NOT NULL,
+                    progress TEXT NOT NULL,
+                    new_findings INTEGER NOT NULL,
+                    error_code TEXT,
+                    error_message TEXT,
+                    attempts INTEGER NOT NULL,
+                    locked_until INTEGER,
+                    created_at INTEGER NOT NULL,
+                    started_at INTEGER,
+                    finished_at INTEGER
+                ) STRICT;
+                CREATE INDEX scan_jobs_status ON scan_jobs (status, seq);
+                CREATE INDEX scan_jobs_user ON scan_jobs (user_id, seq);
+                CREATE TABLE scanned_blobs (
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    blob_sha TEXT NOT NULL,
+                    rules_version TEXT NOT NULL,
+                    results TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (user_id, blob_sha, rules_version)
+                ) STRICT;
+                CREATE TABLE secret_findings (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    repository TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    description TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    redacted TEXT NOT NULL,
+                    commit_sha TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    matches_vault_item TEXT,
+                    first_seen_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL,
+                    last_scan_id TEXT NOT NULL,
+                    UNIQUE (user_id, repository, path, rule_id, fingerprint)
+                ) STRICT;
+                CREATE INDEX secret_findings_user ON secret_findings (user_id, seq);
+                """),
     ]
 }

@@ -74,7 +74,7 @@ struct NotificationTests {
         let token = try test.signedIn("ada@example.com").accessToken
         let initial = try test.request("GET", "/notifications/settings", token: token).decode(Settings.self)
         #expect(initial.email.values.allSatisfy { $0 })
-        #expect(Set(initial.securityAlerts) == ["refresh_token_reused", "recovery_code_used", "password_changed", "export_made"])
+        #expect(Set(initial.securityAlerts) == ["refresh_token_reused", "recovery_code_used", "password_changed", "export_made", "github_linked"])
         let put = { (json: String) in
             test.client.execute(
                 "PUT", "/notifications/settings", headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],

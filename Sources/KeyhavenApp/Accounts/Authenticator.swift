@@ -35,7 +35,7 @@ struct Authenticator: Sendable {
         }
     }
 
-    private func authenticate(_ request: Request, context: RequestContext) throws -> AuthenticatedContext {
+    func authenticate(_ request: Request, context: RequestContext) throws -> AuthenticatedContext {
         guard let header = request.headers["Authorization"], let token = Self.bearerToken(header) else { throw HTTPError.unauthorized() }
         let now = Date()
         let claims: JWT.Claims

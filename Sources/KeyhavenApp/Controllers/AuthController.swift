@@ -14,6 +14,7 @@ struct AuthController {
     let vaults: VaultService
     let notifier: Notifier
     let cursors: CursorSigner
+    let githubLinks: SQLGitHubRepository
     let hasher: PasswordHasher
     let tokens: TokenIssuer
     let limiter: RateLimiter
@@ -107,13 +108,13 @@ struct AuthController {
         var twoFactor: TwoFactor
         var github: GitHub
 
-        init(_ user: User, twoFactor settings: TwoFactorSettings?) {
+        init(_ user: User, twoFactor settings: TwoFactorSettings?, github link: GitHubLink?) {
             id = user.id.rawValue
             email = user.email
             createdAt = user.createdAt
             let enabled = settings?.enabled == true
             twoFactor = TwoFactor(enabled: enabled, method: enabled ? settings?.method.rawValue : nil)
-            github = GitHub(linked: false, login: nil)
+            github = GitHub(linked: link != nil, login: link?.login)
         }
     }
 
@@ -332,6 +333,6 @@ struct AuthController {
     }
 
     private func userBody(_ user: User) throws -> UserBody {
-        UserBody(user, twoFactor: try twoFactor.repository.settings(userID: user.id))
+        UserBody(user, twoFactor: try twoFactor.repository.settings(userID: user.id), github: try githubLinks.link(userID: user.id))
     }
 }
