@@ -51,6 +51,15 @@ public struct Configuration: Sendable {
             return url
         }
 
+        // GitHub tokens and the client secret travel to these: plain HTTP only to loopback (tests).
+        func githubURL(_ name: String, default fallback: String) throws -> URL {
+            let parsed = try url(name, default: fallback, schemes: ["http", "https"])
+            if parsed.scheme?.lowercased() == "http", !["127.0.0.1", "localhost", "::1", "[::1]"].contains(parsed.host ?? "") {
+                throw Error(
+                    variable: name, reason: "must be https (plain http is allowed only for a loopback address), got \(quoted(parsed.absoluteString))")
+            }
+            return parsed
+        }
         let environmentName = value("KEYHAVEN_ENV") ?? "development"
         guard let environment = Environment(rawValue: environmentName) else {
             throw Error(variable: "KEYHAVEN_ENV", reason: "must be production, development or test, got \(quoted(environmentName))")
@@ -124,8 +133,8 @@ public struct Configuration: Sendable {
             masterKeyFile: value("KEYHAVEN_MASTER_KEY_FILE") ?? "\(dataDirectory)/master.keys",
             jwtKeyFile: value("KEYHAVEN_JWT_KEY_FILE") ?? "\(dataDirectory)/jwt.keys",
             bcryptCost: cost, smtpURL: smtpURL, mailFrom: mailFrom, githubClientID: clientID, githubClientSecret: clientSecret,
-            githubAPIURL: try url("KEYHAVEN_GITHUB_API_URL", default: "https://api.github.com", schemes: ["http", "https"]),
-            githubWebURL: try url("KEYHAVEN_GITHUB_WEB_URL", default: "https://github.com", schemes: ["http", "https"]),
+            githubAPIURL: try githubURL("KEYHAVEN_GITHUB_API_URL", default: "https://api.github.com"),
+            githubWebURL: try githubURL("KEYHAVEN_GITHUB_WEB_URL", default: "https://github.com"),
             publicURL: try url("KEYHAVEN_PUBLIC_URL", default: "https://localhost:8443", schemes: ["http", "https"]),
             trustedProxies: proxies, security: SecuritySettings())
     }

@@ -46,6 +46,7 @@ public final class FakeGitHub: @unchecked Sendable {
         var blobDownloads = 0
         var apiRequests = 0
         var injectedSecondaryLimits = 0
+        var injectedPrimaryLimits = 0
         var truncateTrees = false
         var nextLogin: String?
         var authorizationHeadersSeen: [String] = []
@@ -108,6 +109,8 @@ public final class FakeGitHub: @unchecked Sendable {
 
     public func revokeTokens(of login: String) { state.withLock { $0.tokens = $0.tokens.filter { $0.value != login } } }
     public func injectSecondaryRateLimits(_ count: Int) { state.withLock { $0.injectedSecondaryLimits = count } }
+    /// The next `count` API requests find the primary limit used up (reset in one second).
+    public func exhaustPrimaryRateLimit(_ count: Int) { state.withLock { $0.injectedPrimaryLimits = count } }
     public func truncateTrees(_ on: Bool) { state.withLock { $0.truncateTrees = on } }
     public var blobDownloads: Int { state.withLock { $0.blobDownloads } }
     public var apiRequests: Int { state.withLock { $0.apiRequests } }
@@ -182,15 +185,26 @@ public final class FakeGitHub: @unchecked Sendable {
     // MARK: - REST
 
     private func api(_ request: Request, _ body: (String, Request) throws -> Response) throws -> Response {
-        let (login, limited) = state.withLock { current -> (String?, Bool) in
+        let (login, limited, exhausted) = state.withLock { current -> (String?, Bool, Bool) in
             current.apiRequests += 1
             if let header = request.headers["authorization"] { current.authorizationHeadersSeen.append(header) }
             if current.injectedSecondaryLimits > 0 {
                 current.injectedSecondaryLimits -= 1
-                return (nil, true)
+                return (nil, true, false)
             }
-            guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { return (nil, false) }
-            return (current.tokens[String(header.dropFirst(7))], false)
+            if current.injectedPrimaryLimits > 0 {
+                current.injectedPrimaryLimits -= 1
+                return (nil, false, true)
+            }
+            guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { return (nil, false, false) }
+            return (current.tokens[String(header.dropFirst(7))], false, false)
+        }
+        if exhausted {
+            var response = json(403, ["message": "API rate limit exceeded."])
+            response.headers.replaceOrAdd(name: "X-RateLimit-Limit", value: "5000")
+            response.headers.replaceOrAdd(name: "X-RateLimit-Remaining", value: "0")
+            response.headers.replaceOrAdd(name: "X-RateLimit-Reset", value: String(Int(Date().timeIntervalSince1970) + 1))
+            return response
         }
         if limited {
             var response = json(403, ["message": "You have exceeded a secondary rate limit."])

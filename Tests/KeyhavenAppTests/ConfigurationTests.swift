@@ -47,7 +47,8 @@ struct ConfigurationTests {
         ("KEYHAVEN_DATABASE_URL", "mysql://x"), ("KEYHAVEN_TLS", "maybe"), ("KEYHAVEN_BCRYPT_COST", "9"),
         ("KEYHAVEN_BCRYPT_COST", "16"), ("KEYHAVEN_BCRYPT_COST", "4"), ("KEYHAVEN_BCRYPT_COST", "twelve"),
         ("KEYHAVEN_SMTP_URL", "http://mail"), ("KEYHAVEN_MAIL_FROM", "no-at-sign"), ("KEYHAVEN_MAIL_FROM", "a@b\r\nBcc: x@y"),
-        ("KEYHAVEN_GITHUB_CLIENT_ID", "only-one-half"), ("KEYHAVEN_GITHUB_API_URL", "ftp://x"), ("KEYHAVEN_PUBLIC_URL", "not a url"),
+        ("KEYHAVEN_GITHUB_CLIENT_ID", "only-one-half"), ("KEYHAVEN_GITHUB_API_URL", "ftp://x"), ("KEYHAVEN_GITHUB_WEB_URL", "http://github.example"),
+        ("KEYHAVEN_PUBLIC_URL", "not a url"),
         ("KEYHAVEN_TRUSTED_PROXIES", "10.0.0.0/8,nonsense"), ("KEYHAVEN_ENV", "staging"), ("KEYHAVEN_TLS_CERT", "/only/cert.pem"),
     ])
     func invalidValueNamesTheVariable(variable: String, value: String) {

@@ -1,11 +1,11 @@
 import Foundation
-import KeyhavenGitHub
 import KeyhavenHTTP
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing
 
 @testable import KeyhavenApp
+@testable import KeyhavenGitHub
 
 /// Sign in with GitHub, linking, repositories and background scans, end to end through the
 /// local GitHub imitation (a real HTTP server on loopback).
@@ -216,10 +216,24 @@ struct GitHubTests {
         #expect(Self.findings(world, token: token, query: "&repository=octo/api&status=open").count == 3)
         github.truncateTrees(false)
 
-        // Secondary rate limits: the scan waits (Retry-After) and completes.
+        // Rate limits, secondary (403 + Retry-After) and primary (remaining 0 until reset): the
+        // scan waits and completes. This time the server's own worker thread runs it, and the
+        // client polls.
         github.injectSecondaryRateLimits(2)
-        let limited = try Self.scan(world, token: token, ["octo/tools"])
+        github.exhaustPrimaryRateLimit(1)
+        world.test.app.scans.start()
+        defer { world.test.app.scans.stop() }
+        let queued = try world.test.client.execute(
+            "POST", "/github/scan", json: ["repositories": ["octo/tools"]], headers: ["Authorization": "Bearer \(token)"])
+        let limitedID = try #require(Self.json(queued)["scan_id"] as? String)
+        var limited: [String: Any] = [:]
+        for _ in 0..<200 {
+            limited = Self.json(world.test.get("/github/scans/\(limitedID)", token: token))
+            if limited["status"] as? String == "completed" || limited["status"] as? String == "failed" { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         #expect(limited["status"] as? String == "completed")
+        world.test.app.scans.stop()
 
         // Another user sees none of it.
         let other = try world.test.signedIn("eve@example.com")
@@ -314,5 +328,35 @@ struct GitHubTests {
         #expect(found.first { $0["rule_id"] as? String == "generic-password" }?["matches_vault_item"] as? String == item.id)
         #expect(found.first { $0["rule_id"] as? String == "github-pat" }?["matches_vault_item"] is NSNull)
         world.responses.append("\(found)")
+    }
+}
+
+/// The REST client's header parsing, without a server.
+struct GitHubClientParsingTests {
+    @Test func rateLimitWaits() {
+        let now = Date(timeIntervalSince1970: 1_000)
+        #expect(GitHubClient.rateLimitWait(["retry-after": "7"], now: now) == 7)
+        #expect(GitHubClient.rateLimitWait(["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1030"], now: now) == 31)
+        #expect(GitHubClient.rateLimitWait(["x-ratelimit-remaining": "12", "x-ratelimit-reset": "1030"], now: now) == nil)
+        #expect(GitHubClient.rateLimitWait([:], now: now) == nil)
+    }
+
+    @Test func nextPageFromLinkHeader() {
+        let api = URL(string: "https://api.github.com")!
+        let link =
+            #"<https://api.github.com/user/repos?page=3&per_page=2>; rel="next", <https://api.github.com/user/repos?page=9&per_page=2>; rel="last""#
+        #expect(GitHubClient.nextPage(link, apiURL: api) == "/user/repos?page=3&per_page=2")
+        #expect(GitHubClient.nextPage(#"<https://api.github.com/user/repos?page=1>; rel="prev""#, apiURL: api) == nil)
+        // A next link to another host is not followed (the token would go there).
+        #expect(GitHubClient.nextPage(#"<https://evil.example/user/repos?page=3>; rel="next""#, apiURL: api) == nil)
+        #expect(GitHubClient.nextPage(nil, apiURL: api) == nil)
+    }
+
+    @Test(arguments: ["a/b", "octo-org/my.repo_1"]) func acceptsRepositoryNames(_ name: String) throws {
+        #expect(try GitHubClient.checked(name) == name)
+    }
+
+    @Test(arguments: ["a", "a/b/c", "../etc", "a/..", "a/b?x=1", "a/b#c", "a /b", "", "a/"]) func rejectsRepositoryNames(_ name: String) {
+        #expect(throws: GitHubError.self) { try GitHubClient.checked(name) }
     }
 }
