@@ -21,6 +21,8 @@ public struct Application: Sendable {
     public let outbox: OutboxWorker
     /// Runs GitHub scan jobs; `run()` starts it, tests call `runDue()`.
     public let scans: ScanWorker
+    /// The weak/reused password digest; `run()` checks it every minute, tests call `sendDue(now:)`.
+    public let healthDigests: HealthDigests
     /// Every (method, path pattern) the router serves.
     public let routes: [(method: String, pattern: String)]
 
@@ -45,6 +47,8 @@ public struct Application: Sendable {
             ])
         outbox.start()
         scans.start()
+        let digests = BackgroundLoop(name: "keyhaven-health-digest", interval: 60) { [healthDigests] in healthDigests.sendDue() }
+        digests.start()
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -59,6 +63,7 @@ public struct Application: Sendable {
         server.shutdown(gracePeriod: .seconds(10))
         outbox.stop()
         scans.stop()
+        digests.stop()
         workPool.stop()
         database.close()
         sources.forEach { $0.cancel() }
@@ -122,6 +127,9 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let scans = ScanWorker(
             repository: github, accounts: githubAccounts, dataKeys: dataKeys, rules: try RuleSet.builtIn(), notifier: notifier, users: users,
             audit: SQLAuditLogRepository(database: database), logger: logger, publicURL: configuration.publicURL)
+        let healthDigests = HealthDigests(
+            repository: SQLHealthDigestRepository(database: database), items: SQLItemRepository(database: database),
+            vaultRepository: vaultRepository, dataKeys: dataKeys, users: users, notifier: notifier, logger: logger)
         let auth = AuthController(
             users: users, sessions: sessions, audit: audit, twoFactor: twoFactor, sessionStarter: sessionStarter,
             vaults: vaults, notifier: notifier, cursors: cursors,
@@ -143,12 +151,12 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         auth.register(on: &router)
         PasswordsController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys,
-            cursors: cursors, audit: audit, notifier: notifier, authenticator: authenticator
+            cursors: cursors, audit: audit, notifier: notifier, healthDigests: healthDigests, authenticator: authenticator
         ).register(on: &router)
         NotificationsController(repository: notifications, cursors: cursors, authenticator: authenticator).register(on: &router)
         ImportController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys, audit: audit,
-            authenticator: authenticator
+            authenticator: authenticator, healthDigests: healthDigests
         ).register(on: &router)
         ExportController(
             items: SQLItemRepository(database: database), vaultRepository: vaultRepository, vaults: vaults, dataKeys: dataKeys, twoFactor: twoFactor,
@@ -174,7 +182,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
             options: .init(httpsEnabled: configuration.tlsEnabled, trustedProxies: configuration.trustedProxies))
         return Application(
             configuration: configuration, database: database, keys: keys, metrics: metrics, logger: logger, responder: responder,
-            workPool: workPool, outbox: outbox, scans: scans, routes: router.registeredRoutes)
+            workPool: workPool, outbox: outbox, scans: scans, healthDigests: healthDigests, routes: router.registeredRoutes)
     } catch {
         database.close()
         throw error

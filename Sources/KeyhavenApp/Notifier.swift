@@ -17,9 +17,10 @@ struct Notifier: Sendable {
         case exportMade = "export_made"
         case githubLinked = "github_linked"
         case secretsFound = "secrets_found"
+        case passwordHealth = "password_health"
 
         /// Security alerts: their emails cannot be turned off.
-        var isSecurityAlert: Bool { self != .itemChanged && self != .secretsFound }
+        var isSecurityAlert: Bool { ![.itemChanged, .secretsFound, .passwordHealth].contains(self) }
     }
 
     let repository: any NotificationRepository

@@ -9,16 +9,14 @@ public final class OutboxWorker: @unchecked Sendable {
     private let outbox: any OutboxRepository
     private let mailer: any Mailer
     private let logger: Logger
-    // `running` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var running = false
-    private var woken = false
+    private var loop: BackgroundLoop!
     static let lease: TimeInterval = 120
 
     init(outbox: any OutboxRepository, mailer: any Mailer, logger: Logger) {
         self.outbox = outbox
         self.mailer = mailer
         self.logger = logger
+        loop = BackgroundLoop(name: "keyhaven-outbox", interval: 2) { [weak self] in self?.deliverDue() }
     }
 
     /// Delivers every message that is due now; returns how many were sent.
@@ -46,42 +44,9 @@ public final class OutboxWorker: @unchecked Sendable {
     }
 
     /// Runs `deliverDue` on a background thread every few seconds, and at once when woken.
-    public func start() {
-        condition.lock()
-        guard !running else {
-            condition.unlock()
-            return
-        }
-        running = true
-        condition.unlock()
-        let thread = Thread { [self] in
-            while true {
-                condition.lock()
-                if !woken { _ = condition.wait(until: Date().addingTimeInterval(2)) }
-                woken = false
-                let keepGoing = running
-                condition.unlock()
-                guard keepGoing else { return }
-                deliverDue()
-            }
-        }
-        thread.name = "keyhaven-outbox"
-        thread.start()
-    }
-
-    public func wake() {
-        condition.lock()
-        woken = true
-        condition.signal()
-        condition.unlock()
-    }
-
-    public func stop() {
-        condition.lock()
-        running = false
-        condition.signal()
-        condition.unlock()
-    }
+    public func start() { loop.start() }
+    public func wake() { loop.wake() }
+    public func stop() { loop.stop() }
 }
 
 /// Sends through an SMTP server (`KEYHAVEN_SMTP_URL`).

@@ -234,5 +234,15 @@ enum PostgresMigrations {
                 );
                 CREATE INDEX secret_findings_user ON secret_findings (user_id, seq);
                 """),
+        Migration(
+            version: 8, name: "create_health_digests",
+            sql: """
+                CREATE TABLE health_digests (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    dirty BIGINT NOT NULL,
+                    report_hash TEXT,
+                    last_sent_at BIGINT
+                );
+                """),
     ]
 }

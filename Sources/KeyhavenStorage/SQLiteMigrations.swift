@@ -234,5 +234,15 @@ enum SQLiteMigrations {
                 ) STRICT;
                 CREATE INDEX secret_findings_user ON secret_findings (user_id, seq);
                 """),
+        Migration(
+            version: 8, name: "create_health_digests",
+            sql: """
+                CREATE TABLE health_digests (
+                    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                    dirty INTEGER NOT NULL,
+                    report_hash TEXT,
+                    last_sent_at INTEGER
+                ) STRICT;
+                """),
     ]
 }

@@ -13,6 +13,7 @@ struct ImportController {
     let dataKeys: DataKeys
     let audit: AuditRecorder
     let authenticator: Authenticator
+    let healthDigests: HealthDigests
 
     /// Imports may be large: 16 MiB, against 1 MiB for other requests.
     static let maximumBodyBytes = 16 << 20
@@ -185,6 +186,7 @@ struct ImportController {
                     createdAt: now, updatedAt: now))
         }
         try items.createAll(stored)
+        healthDigests.markDirty(userID)
         try audit.record(
             .importMade, user: userID, context.request, request, detail: "\(body.format), \(stored.count) items, \(skipped.count) skipped")
         let result: [String: Any] = ["imported": stored.count, "skipped": skipped]

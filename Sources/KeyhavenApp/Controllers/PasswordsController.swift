@@ -12,6 +12,7 @@ struct PasswordsController {
     let cursors: CursorSigner
     let audit: AuditRecorder
     let notifier: Notifier
+    let healthDigests: HealthDigests
     let authenticator: Authenticator
 
     func register(on router: inout Router) {
@@ -82,6 +83,7 @@ struct PasswordsController {
         let item = try find(request, context)
         try checkPrecondition(request, item)
         guard try items.delete(id: item.id, userID: context.user.id) else { throw HTTPError.notFound() }
+        healthDigests.markDirty(context.user.id)
         try audit.record(.itemDeleted, user: context.user.id, context.request, request, detail: "item \(item.id.rawValue)")
         return .noContent
     }
@@ -131,24 +133,9 @@ struct PasswordsController {
     }
 
     private func health(_ context: AuthenticatedContext) throws -> Response {
-        let userID = context.user.id
-        let opener = try AES256GCM.Opener(key: try dataKeys.key(for: userID))
-        let serverVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .server }.map(\.id))
-        var weak: [(ItemID, [String])] = []
-        var byFingerprint: [String: [ItemID]] = [:]
-        var checked = 0
-        var skipped = 0
-        try items.forEachItem(userID: userID) { item in
-            guard serverVaults.contains(item.vaultID) else {
-                skipped += 1
-                return
-            }
-            checked += 1
-            let reasons = PasswordHealth.weaknesses(of: try ItemPayload.open(item, opener: opener).password)
-            if !reasons.isEmpty { weak.append((item.id, reasons)) }
-            if let fingerprint = item.passwordFingerprint { byFingerprint[fingerprint, default: []].append(item.id) }
-        }
-        struct Report: Encodable {
+        let report = try PasswordHealthReport.make(
+            userID: context.user.id, items: items, vaultRepository: vaultRepository, dataKeys: dataKeys)
+        struct Body: Encodable {
             struct Weak: Encodable {
                 var id: String
                 var reasons: [String]
@@ -159,13 +146,11 @@ struct PasswordsController {
             var weak: [Weak]
             var reused: [Reused]
         }
-        let reused = byFingerprint.values.filter { $0.count > 1 }.map { Report.Reused(itemIds: $0.map(\.rawValue)) }.sorted {
-            $0.itemIds[0] < $1.itemIds[0]
-        }
         return try Response.json(
-            Report(
-                checkedItems: checked, skippedEndToEndItems: skipped, weak: weak.map { Report.Weak(id: $0.0.rawValue, reasons: $0.1) }, reused: reused
-            ))
+            Body(
+                checkedItems: report.checked, skippedEndToEndItems: report.skipped,
+                weak: report.weak.map { Body.Weak(id: $0.id.rawValue, reasons: $0.reasons) },
+                reused: report.reused.map { Body.Reused(itemIds: $0.map(\.rawValue)) }))
     }
 
     // MARK: - Helpers
@@ -173,6 +158,7 @@ struct PasswordsController {
     /// Names the item by id only: titles are vault data, and notifications are stored in the
     /// clear and sent by email, where the vault's encryption does not reach.
     private func notifyItemChanged(_ context: AuthenticatedContext, verb: String, itemID: ItemID) {
+        healthDigests.markDirty(context.user.id)
         notifier.notify(
             context.user, .itemChanged, title: "Password \(verb)",
             body: "A password item (\(itemID.rawValue)) was \(verb) in your vault from \(context.request.clientAddress).")

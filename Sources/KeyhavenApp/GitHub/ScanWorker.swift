@@ -22,10 +22,7 @@ public final class ScanWorker: @unchecked Sendable {
     var maximumFileSize = 5 << 20
     static let lease: TimeInterval = 120
 
-    // `running` and `woken` are guarded by `condition`.
-    private let condition = NSCondition()
-    private var running = false
-    private var woken = false
+    private var loop: BackgroundLoop!
 
     init(
         repository: SQLGitHubRepository, accounts: GitHubAccounts, dataKeys: DataKeys, rules: RuleSet, notifier: Notifier,
@@ -40,6 +37,7 @@ public final class ScanWorker: @unchecked Sendable {
         self.audit = audit
         self.logger = logger
         self.publicURL = publicURL
+        loop = BackgroundLoop(name: "keyhaven-scans", interval: 2) { [weak self] in self?.runDue() }
     }
 
     struct Progress: Codable {
@@ -239,40 +237,7 @@ public final class ScanWorker: @unchecked Sendable {
 
     // MARK: - Background thread
 
-    func start() {
-        condition.lock()
-        guard !running else {
-            condition.unlock()
-            return
-        }
-        running = true
-        condition.unlock()
-        let thread = Thread { [self] in
-            while true {
-                condition.lock()
-                if !woken { _ = condition.wait(until: Date().addingTimeInterval(2)) }
-                woken = false
-                let keepGoing = running
-                condition.unlock()
-                guard keepGoing else { return }
-                runDue()
-            }
-        }
-        thread.name = "keyhaven-scans"
-        thread.start()
-    }
-
-    func wake() {
-        condition.lock()
-        woken = true
-        condition.signal()
-        condition.unlock()
-    }
-
-    func stop() {
-        condition.lock()
-        running = false
-        condition.signal()
-        condition.unlock()
-    }
+    func start() { loop.start() }
+    func wake() { loop.wake() }
+    func stop() { loop.stop() }
 }
