@@ -71,7 +71,7 @@ let package = Package(
             name: "KeyhavenCryptoTests", dependencies: ["KeyhavenCrypto"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "KeyhavenScannerTests", dependencies: ["KeyhavenScanner"], resources: [.copy("Fixtures")],
+            name: "KeyhavenScannerTests", dependencies: ["KeyhavenScanner", "KeyhavenTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenMailTests", dependencies: ["KeyhavenMail", "KeyhavenTestSupport"], swiftSettings: strictSettings),

@@ -11,23 +11,7 @@ import Testing
 /// local GitHub imitation (a real HTTP server on loopback).
 @Suite(.serialized)
 struct GitHubTests {
-    /// A GitHub-format token with a valid checksum, built at run time (no literal token in the source).
-    static func githubToken(_ body: String) -> String {
-        var crc: UInt32 = ~0
-        for byte in Array(body.utf8) {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = (crc >> 1) ^ (0xEDB8_8320 & (0 &- (crc & 1))) }
-        }
-        crc = ~crc
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        var digits = ""
-        var value = Int(crc)
-        repeat {
-            digits = String(alphabet[value % 62]) + digits
-            value /= 62
-        } while value > 0
-        return "ghp_" + body + String(repeating: "0", count: 6 - digits.count) + digits
-    }
+    static func githubToken(_ body: String) -> String { FakeTokens.checksummed(prefix: "ghp_", body: body) }
 
     static let patOne = githubToken("Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
     static let patTwo = githubToken("Qp4wE7rT1yU9iO3pA6sD2fG8hJ5kLz")

@@ -1,4 +1,5 @@
 import Foundation
+import KeyhavenTestSupport
 import Testing
 
 @testable import KeyhavenScanner
@@ -41,7 +42,7 @@ struct ValidatorTests {
     @Test func githubAndNPMChecksums() {
         let body = "zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ"
         for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"] {
-            let token = checksummedToken(prefix: prefix, body: body)
+            let token = FakeTokens.checksummed(prefix: prefix, body: body)
             #expect(Validator.githubChecksum.accepts(Array(token.utf8)), "\(token)")
             var corrupted = Array(token.utf8)
             corrupted[10] = corrupted[10] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
@@ -50,12 +51,12 @@ struct ValidatorTests {
             badChecksum[badChecksum.count - 1] = badChecksum.last == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
             #expect(!Validator.npmChecksum.accepts(badChecksum))
         }
-        let fineGrained = "github_pat_11ABCDEFG0123456789abc_" + checksummedToken(prefix: "", body: String(repeating: "Ab3", count: 17) + "xy")
+        let fineGrained = "github_pat_11ABCDEFG0123456789abc_" + FakeTokens.checksummed(prefix: "", body: String(repeating: "Ab3", count: 17) + "xy")
         #expect(Validator.githubChecksum.accepts(Array(fineGrained.utf8)))
         let lastCharacter: Character = fineGrained.last == "Z" ? "Y" : "Z"
         #expect(!Validator.githubChecksum.accepts(Array((fineGrained.dropLast() + String(lastCharacter)).utf8)))
         // The scanner reports the valid one and not the corrupted one.
-        let valid = checksummedToken(prefix: "ghp_", body: body)
+        let valid = FakeTokens.checksummed(prefix: "ghp_", body: body)
         #expect(scan("token = \"\(valid)\"").map(\.ruleID) == ["github-pat"])
         #expect(scan("token = \"\(valid.dropLast())Q\"").filter { $0.ruleID == "github-pat" }.isEmpty)
     }
@@ -118,13 +119,13 @@ struct FalsePositiveTests {
     }
 
     @Test func inlineAllowCommentSuppressesTheLine() {
-        let token = checksummedToken(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
+        let token = FakeTokens.checksummed(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
         #expect(scan("t = \"\(token)\"  # keyhaven:allow").isEmpty)
         #expect(scan("t = \"\(token)\"  # keyhaven:allow\nu = \"\(token)\"").map(\.line) == [2])
     }
 
     @Test func lockfilesAndBundlesSkipGenericRulesOnly() {
-        let token = checksummedToken(prefix: "npm_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
+        let token = FakeTokens.checksummed(prefix: "npm_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
         let text = "\"password\": \"Qx7!vR2#kL9m\",\n\"_authToken\": \"\(token)\"\n"
         #expect(Set(scan(text, path: "app/config.json").map(\.ruleID)) == ["generic-password", "npm-token"])
         #expect(scan(text, path: "app/package-lock.json").map(\.ruleID) == ["npm-token"])
@@ -134,14 +135,14 @@ struct FalsePositiveTests {
     }
 
     @Test func genericMatchYieldsToProviderMatch() {
-        let token = checksummedToken(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
+        let token = FakeTokens.checksummed(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
         #expect(scan("GITHUB_TOKEN=\(token)").map(\.ruleID) == ["github-pat"])
     }
 }
 
 struct FindingShapeTests {
     @Test func linesColumnsRedactionAndFingerprint() throws {
-        let token = checksummedToken(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
+        let token = FakeTokens.checksummed(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
         let text = "# first line\n# ünïcödé → here\nvalue = \"\(token)\"\n"
         let findings = scan(text)
         let finding = try #require(findings.first)
@@ -167,7 +168,7 @@ struct FindingShapeTests {
     }
 
     @Test func ignoredFingerprintsAreDropped() throws {
-        let token = checksummedToken(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
+        let token = FakeTokens.checksummed(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
         let fingerprint = try #require(scan("t=\(token)").first?.fingerprint)
         let quiet = SecretScanner(
             ruleSet: builtInRules, fingerprintKey: Array("test-key".utf8), ignoredFingerprints: [fingerprint])

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KeyhavenTestSupport
 import Testing
 
 @testable import KeyhavenScanner
@@ -8,8 +9,8 @@ import Testing
 /// output formats and the exit status.
 @Suite(.serialized)
 struct LocalScanTests {
-    let token = checksummedToken(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
-    let npmToken = checksummedToken(prefix: "npm_", body: "Pq4wE7rT1yU9iO3pA6sD2fG8hJ5kL0")
+    let token = FakeTokens.checksummed(prefix: "ghp_", body: "Zr8dQ2mW9xLk4pT7vB1nC6sY3hJ0gF")
+    let npmToken = FakeTokens.checksummed(prefix: "npm_", body: "Pq4wE7rT1yU9iO3pA6sD2fG8hJ5kL0")
 
     func makeTree() -> String {
         let root = makeTemporaryDirectory()

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KeyhavenTestSupport
 
 @testable import KeyhavenScanner
 
@@ -49,30 +50,4 @@ func write(_ text: String, to path: String) {
 
 func removeTree(_ path: String) {
     try? FileManager.default.removeItem(atPath: path)
-}
-
-/// A GitHub-style token with a correct CRC32/base62 checksum, computed here independently of
-/// the validator (with the standard library's string handling rather than byte loops).
-func checksummedToken(prefix: String, body: String) -> String {
-    prefix + body + base62(crc32Reference(Array(body.utf8)), width: 6)
-}
-
-func crc32Reference(_ bytes: [UInt8]) -> UInt32 {
-    var crc: UInt32 = ~0
-    for byte in bytes {
-        crc ^= UInt32(byte)
-        for _ in 0..<8 { crc = (crc >> 1) ^ (0xEDB8_8320 & (0 &- (crc & 1))) }
-    }
-    return ~crc
-}
-
-func base62(_ value: UInt32, width: Int) -> String {
-    let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-    var digits = ""
-    var remaining = Int(value)
-    repeat {
-        digits = String(alphabet[remaining % 62]) + digits
-        remaining /= 62
-    } while remaining > 0
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KeyhavenCrypto
+import KeyhavenHTTP
 import KeyhavenQR
 import KeyhavenStorage
 
@@ -118,6 +119,23 @@ struct TwoFactorService: Sendable {
     }
 
     /// A new login challenge token (opaque; stored as SHA-256).
+    /// The answer to a first factor that was right when the account has two-factor on: a
+    /// challenge to complete at /auth/verify-2fa (an emailed code is sent now); nil when off.
+    func loginChallenge(for user: User) throws -> Response? {
+        guard let factor = try repository.settings(userID: user.id), factor.enabled else { return nil }
+        if factor.method == .email { try sendEmailCode(to: user, purpose: .login) }
+        struct Challenge: Encodable {
+            var twoFactorRequired = true
+            var challengeToken: String
+            var methods: [String]
+            var expiresIn: Int
+        }
+        return try Response.json(
+            Challenge(
+                challengeToken: try newChallenge(for: user), methods: [factor.method.rawValue, "recovery_code"],
+                expiresIn: Int(Self.challengeLifetime)))
+    }
+
     func newChallenge(for user: User) throws -> String {
         let token = "khc_" + SecureRandom.token(byteCount: 32)
         let now = Date()

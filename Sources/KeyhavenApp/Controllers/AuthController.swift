@@ -197,20 +197,8 @@ struct AuthController {
         if hasher.needsRehash(user.passwordHash) {
             try users.updatePasswordHash(id: user.id, passwordHash: try hasher.hash(body.password), at: Date())
         }
-        if let factor = try twoFactor.repository.settings(userID: user.id), factor.enabled {
-            // The password was right; the session waits for the second factor.
-            if factor.method == .email { try twoFactor.sendEmailCode(to: user, purpose: .login) }
-            struct Challenge: Encodable {
-                var twoFactorRequired = true
-                var challengeToken: String
-                var methods: [String]
-                var expiresIn: Int
-            }
-            return try Response.json(
-                Challenge(
-                    challengeToken: try twoFactor.newChallenge(for: user), methods: [factor.method.rawValue, "recovery_code"],
-                    expiresIn: Int(TwoFactorService.challengeLifetime)))
-        }
+        // The password was right; with two-factor on, the session waits for the second factor.
+        if let challenge = try twoFactor.loginChallenge(for: user) { return challenge }
         let issued = try sessionStarter.start(for: user, context: context, request: request)
         try audit.record(.loginSucceeded, user: user.id, context, request)
         return try Response.json(issued)

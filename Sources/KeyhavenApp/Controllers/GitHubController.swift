@@ -83,20 +83,8 @@ struct GitHubController {
         try limiter.take(from: "github-exchange:ip:\(context.clientAddress)", rule: settings.loginPerAddress)
         let body = try request.decode(ExchangeBody.self)
         let user = try accounts.takeHandoff(body.code)
-        if let factor = try twoFactor.repository.settings(userID: user.id), factor.enabled {
-            // GitHub vouched for the first factor; the account's second factor is still required.
-            if factor.method == .email { try twoFactor.sendEmailCode(to: user, purpose: .login) }
-            struct Challenge: Encodable {
-                var twoFactorRequired = true
-                var challengeToken: String
-                var methods: [String]
-                var expiresIn: Int
-            }
-            return try Response.json(
-                Challenge(
-                    challengeToken: try twoFactor.newChallenge(for: user), methods: [factor.method.rawValue, "recovery_code"],
-                    expiresIn: Int(TwoFactorService.challengeLifetime)))
-        }
+        // GitHub vouched for the first factor; the account's second factor is still required.
+        if let challenge = try twoFactor.loginChallenge(for: user) { return challenge }
         let issued = try sessionStarter.start(for: user, context: context, request: request)
         try audit.record(.loginSucceeded, user: user.id, context, request, detail: "github")
         return try Response.json(issued)
