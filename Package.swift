@@ -13,7 +13,8 @@ let package = Package(
     name: "Keyhaven",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "keyhaven", targets: ["keyhaven"])
+        .executable(name: "keyhaven", targets: ["keyhaven"]),
+        .executable(name: "kh", targets: ["kh"]),
     ],
     targets: [
         // 1. C modules
@@ -46,14 +47,16 @@ let package = Package(
         .target(
             name: "KeyhavenScanner", dependencies: ["CPCRE2", "KeyhavenCrypto"],
             resources: [.embedInCode("rules.json")], swiftSettings: strictSettings),
-        // 6. GitHub: OAuth2 and the REST client (libcurl), feeding the scanner.
-        .target(name: "KeyhavenGitHub", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        // An HTTPS client over libcurl (GitHub, and the kh client).
+        .target(name: "KeyhavenHTTPClient", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        // 6. GitHub: OAuth2 and the REST client, feeding the scanner.
+        .target(name: "KeyhavenGitHub", dependencies: ["KeyhavenHTTPClient"], swiftSettings: strictSettings),
         // 7. App
         .target(
             name: "KeyhavenApp",
             dependencies: [
                 "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenMail", "KeyhavenQR", "KeyhavenStorage", "KeyhavenScanner",
-                "KeyhavenGitHub",
+                "KeyhavenGitHub", "KeyhavenHTTPClient",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
@@ -63,6 +66,10 @@ let package = Package(
         // 8. Executable
         .executableTarget(
             name: "keyhaven", dependencies: ["KeyhavenApp", "KeyhavenScanner"], swiftSettings: strictSettings),
+        // The end-to-end client library and its command line, `kh`.
+        .target(
+            name: "KeyhavenClient", dependencies: ["KeyhavenHTTPClient", "KeyhavenCrypto"], swiftSettings: strictSettings),
+        .executableTarget(name: "kh", dependencies: ["KeyhavenClient", "KeyhavenCrypto"], swiftSettings: strictSettings),
 
         .testTarget(
             name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP", "KeyhavenTestSupport"],
@@ -74,6 +81,10 @@ let package = Package(
             name: "KeyhavenScannerTests", dependencies: ["KeyhavenScanner", "KeyhavenTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "KeyhavenClientTests",
+            dependencies: ["KeyhavenClient", "KeyhavenApp", "KeyhavenHTTP", "KeyhavenStorage", "KeyhavenTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "KeyhavenMailTests", dependencies: ["KeyhavenMail", "KeyhavenTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage", "KeyhavenTestSupport"],
@@ -81,7 +92,8 @@ let package = Package(
         .testTarget(
             name: "KeyhavenAppTests",
             dependencies: [
-                "KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage", "KeyhavenTestSupport",
+                "KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage", "KeyhavenTestSupport", "KeyhavenGitHub",
+                "KeyhavenHTTPClient",
             ],
             swiftSettings: strictSettings),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import KeyhavenCrypto
 import KeyhavenGitHub
 public import KeyhavenHTTP
+import KeyhavenHTTPClient
 import KeyhavenMail
 import KeyhavenScanner
 public import KeyhavenStorage

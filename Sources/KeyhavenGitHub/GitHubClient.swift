@@ -1,4 +1,5 @@
 public import Foundation
+public import KeyhavenHTTPClient
 
 /// Why a GitHub call failed. `code` is what API clients see (a scan's `error.code`).
 public enum GitHubError: Error, CustomStringConvertible, Equatable {

@@ -1,4 +1,5 @@
 public import Foundation
+public import KeyhavenHTTPClient
 
 /// GitHub's OAuth2 web flow (authorization code with PKCE S256 and `state`).
 public struct GitHubOAuth: Sendable {

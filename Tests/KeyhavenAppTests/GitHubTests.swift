@@ -1,5 +1,6 @@
 import Foundation
 import KeyhavenHTTP
+import KeyhavenHTTPClient
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import KeyhavenCrypto
 import KeyhavenGitHub
 import KeyhavenHTTP
+import KeyhavenHTTPClient
 import KeyhavenStorage
 
 /// Signing in with GitHub and linking GitHub to an account.

@@ -19,25 +19,7 @@ enum PasswordHealth {
         return reasons
     }
 
-    static func estimatedBits(_ password: String) -> Double {
-        var pool = 0
-        let scalars = Array(password.unicodeScalars)
-        if scalars.contains(where: { ("a"..."z").contains($0) }) { pool += 26 }
-        if scalars.contains(where: { ("A"..."Z").contains($0) }) { pool += 26 }
-        if scalars.contains(where: { ("0"..."9").contains($0) }) { pool += 10 }
-        if scalars.contains(where: { $0.isASCII && !$0.properties.isAlphabetic && !("0"..."9").contains($0) }) { pool += 33 }
-        if scalars.contains(where: { !$0.isASCII }) { pool += 100 }
-        var effective = 0
-        for (index, scalar) in scalars.enumerated() {
-            guard index > 0 else {
-                effective += 1
-                continue
-            }
-            let step = Int(scalar.value) - Int(scalars[index - 1].value)
-            if abs(step) > 1 { effective += 1 }
-        }
-        return Double(effective) * log2(Double(max(pool, 1)))
-    }
+    static func estimatedBits(_ password: String) -> Double { PasswordStrength.estimatedBits(password) }
 }
 
 /// The weak/reused report over a user's server-encrypted items (`GET /passwords/health` and the

@@ -17,13 +17,16 @@ public struct HTTPClient: Sendable {
 
     public var timeoutSeconds: Int
     public var maximumBodyBytes: Int
-    /// Extra CA bundle (PEM) to trust, for tests against a local HTTPS imitation.
+    /// A CA bundle (PEM) to trust instead of the system's: a server's self-signed certificate.
     public var caFile: String?
+    /// Skip certificate verification (`kh --insecure`; never the default).
+    public var verifiesPeer: Bool
 
-    public init(timeoutSeconds: Int = 30, maximumBodyBytes: Int = 64 << 20, caFile: String? = nil) {
+    public init(timeoutSeconds: Int = 30, maximumBodyBytes: Int = 64 << 20, caFile: String? = nil, verifiesPeer: Bool = true) {
         self.timeoutSeconds = timeoutSeconds
         self.maximumBodyBytes = maximumBodyBytes
         self.caFile = caFile
+        self.verifiesPeer = verifiesPeer
     }
 
     public func send(method: String, url: URL, headers: [(String, String)], body: [UInt8]? = nil) throws -> Response {
@@ -57,8 +60,8 @@ public struct HTTPClient: Sendable {
                     _ = keyhaven_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, min(10, timeoutSeconds))
                     _ = keyhaven_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
                     _ = keyhaven_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-                    _ = keyhaven_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-                    _ = keyhaven_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+                    _ = keyhaven_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, verifiesPeer ? 1 : 0)
+                    _ = keyhaven_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, verifiesPeer ? 2 : 0)
                     _ = keyhaven_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
                     if let caFile { _ = keyhaven_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
                     _ = keyhaven_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
