@@ -167,6 +167,15 @@ struct EndToEndClientTests {
         _ = try second.addItem(["title": "b", "password": "short1"], vault: vault, keys: secondKeys)
         let report = try second.health(keys: secondKeys)
         #expect(report.weak.count >= 2 && report.reused.contains { $0.count == 2 })
+        // An expired or rejected access token is refreshed transparently, and the rotated
+        // refresh token is kept.
+        var stale = try #require(second.store.session)
+        let oldRefresh = stale.refreshToken
+        stale.accessToken = "not-a-valid-token"
+        try second.store.save(stale)
+        #expect(try second.vaults().count >= 2)
+        let renewed = try #require(second.store.session)
+        #expect(renewed.accessToken != "not-a-valid-token" && renewed.refreshToken != oldRefresh)
         try second.logout()
         #expect(second.store.session == nil)
     }
