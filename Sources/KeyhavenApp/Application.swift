@@ -128,6 +128,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         let scans = ScanWorker(
             repository: github, accounts: githubAccounts, dataKeys: dataKeys, rules: try RuleSet.builtIn(), notifier: notifier, users: users,
             audit: SQLAuditLogRepository(database: database), logger: logger, publicURL: configuration.publicURL)
+        scans.leaseDuration = configuration.scanLease
         let healthDigests = HealthDigests(
             repository: SQLHealthDigestRepository(database: database), items: SQLItemRepository(database: database),
             vaultRepository: vaultRepository, dataKeys: dataKeys, users: users, notifier: notifier, logger: logger)

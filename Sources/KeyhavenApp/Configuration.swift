@@ -28,6 +28,9 @@ public struct Configuration: Sendable {
     public var githubWebURL: URL
     public var publicURL: URL
     public var trustedProxies: [IPAddressRange]
+    /// How long a server may hold a scan job without reporting progress before another server
+    /// takes it over (`KEYHAVEN_SCAN_LEASE_SECONDS`, 5 to 3600, default 120).
+    public var scanLease: TimeInterval = 120
     public var security = SecuritySettings()
 
     /// A configuration value that cannot be used. `description` is the one line an operator sees.
@@ -127,7 +130,11 @@ public struct Configuration: Sendable {
             proxies.append(range)
         }
 
-        return Configuration(
+        let leaseText = value("KEYHAVEN_SCAN_LEASE_SECONDS") ?? "120"
+        guard let lease = Int(leaseText), (5...3600).contains(lease) else {
+            throw Error(variable: "KEYHAVEN_SCAN_LEASE_SECONDS", reason: "must be whole seconds from 5 to 3600, got \(quoted(leaseText))")
+        }
+        var configuration = Configuration(
             environment: environment, listenHost: host, listenPort: port, dataDirectory: dataDirectory, database: database,
             tlsEnabled: tlsSetting == "on", tlsCertificatePath: certificate, tlsKeyPath: key,
             masterKeyFile: value("KEYHAVEN_MASTER_KEY_FILE") ?? "\(dataDirectory)/master.keys",
@@ -137,6 +144,8 @@ public struct Configuration: Sendable {
             githubWebURL: try githubURL("KEYHAVEN_GITHUB_WEB_URL", default: "https://github.com"),
             publicURL: try url("KEYHAVEN_PUBLIC_URL", default: "https://localhost:8443", schemes: ["http", "https"]),
             trustedProxies: proxies, security: SecuritySettings())
+        configuration.scanLease = TimeInterval(lease)
+        return configuration
     }
 
     /// GitHub features answer 503 unless both OAuth credentials are configured.

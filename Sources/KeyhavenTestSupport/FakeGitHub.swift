@@ -1,5 +1,6 @@
 import COpenSSL
 public import Foundation
+import Glibc
 import KeyhavenHTTP
 
 /// A local imitation of the parts of GitHub Keyhaven calls, on the project's own HTTP server
@@ -48,6 +49,7 @@ public final class FakeGitHub: @unchecked Sendable {
         var injectedSecondaryLimits = 0
         var injectedPrimaryLimits = 0
         var truncateTrees = false
+        var blobDelay: useconds_t = 0
         var nextLogin: String?
         var authorizationHeadersSeen: [String] = []
     }
@@ -112,6 +114,8 @@ public final class FakeGitHub: @unchecked Sendable {
     /// The next `count` API requests find the primary limit used up (reset in one second).
     public func exhaustPrimaryRateLimit(_ count: Int) { state.withLock { $0.injectedPrimaryLimits = count } }
     public func truncateTrees(_ on: Bool) { state.withLock { $0.truncateTrees = on } }
+    /// Slows every blob download (to catch a scan in the middle).
+    public func delayBlobs(milliseconds: Int) { state.withLock { $0.blobDelay = useconds_t(milliseconds * 1000) } }
     public var blobDownloads: Int { state.withLock { $0.blobDownloads } }
     public var apiRequests: Int { state.withLock { $0.apiRequests } }
     /// Every token GitHub handed out (tests search responses and logs for them).
@@ -325,7 +329,11 @@ public final class FakeGitHub: @unchecked Sendable {
         guard let repository = visibleRepository(login, context), let sha = context.parameters["sha"],
             let bytes = repository.files.values.first(where: { Self.gitBlobSHA($0) == sha })
         else { return json(404, ["message": "Not Found"]) }
-        state.withLock { $0.blobDownloads += 1 }
+        let delay = state.withLock { current -> useconds_t in
+            current.blobDownloads += 1
+            return current.blobDelay
+        }
+        if delay > 0 { usleep(delay) }
         return Response(status: 200, headers: ["Content-Type": "application/vnd.github.raw"], body: bytes)
     }
 

@@ -43,6 +43,7 @@ struct CrashSafetyTests {
         }
 
         func kill() {
+            guard process.isRunning else { return }
             Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
@@ -50,7 +51,8 @@ struct CrashSafetyTests {
 
     static let http = HTTPClient(timeoutSeconds: 5)
 
-    static func request(_ base: String, _ method: String, _ path: String, token: String? = nil, json: [String: String]? = nil) -> HTTPClient.Response? {
+    static func request(_ base: String, _ method: String, _ path: String, token: String? = nil, json: [String: String]? = nil) -> HTTPClient.Response?
+    {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         let body = json.map { Array((try? JSONSerialization.data(withJSONObject: $0)) ?? Data()) }
@@ -105,7 +107,8 @@ struct CrashSafetyTests {
             }
             if token == nil {
                 _ = Self.request(base, "POST", "/auth/signup", json: ["email": "crash@example.com", "password": "correct horse battery staple"])
-                let login = Self.request(base, "POST", "/auth/login", json: ["email": "crash@example.com", "password": "correct horse battery staple"])
+                let login = Self.request(
+                    base, "POST", "/auth/login", json: ["email": "crash@example.com", "password": "correct horse battery staple"])
                 token = login.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }?["access_token"] as? String
             }
             let bearer = try #require(token)
@@ -122,7 +125,9 @@ struct CrashSafetyTests {
                         sequence += 1
                         let password = "pw-\(round)-\(writer)-\(sequence)-\(UUID().uuidString.prefix(8))"
                         counted.withLock { $0 += 1 }
-                        guard let response = Self.request(base, "POST", "/passwords", token: bearer, json: ["title": "crash \(round)", "password": password]),
+                        guard
+                            let response = Self.request(
+                                base, "POST", "/passwords", token: bearer, json: ["title": "crash \(round)", "password": password]),
                             response.status == 201,
                             let id = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String
                         else { continue }

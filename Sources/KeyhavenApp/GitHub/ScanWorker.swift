@@ -20,7 +20,8 @@ public final class ScanWorker: @unchecked Sendable {
     let logger: Logger
     let publicURL: URL
     var maximumFileSize = 5 << 20
-    static let lease: TimeInterval = 120
+    /// See `Configuration.scanLease`; progress is saved (renewing it) after every repository and every 50 files.
+    var leaseDuration: TimeInterval = 120
 
     private var loop: BackgroundLoop!
 
@@ -80,7 +81,7 @@ public final class ScanWorker: @unchecked Sendable {
     @discardableResult
     public func runDue() -> Int {
         var ran = 0
-        while let job = try? repository.claimJob(now: Date(), lease: Self.lease) {
+        while let job = try? repository.claimJob(now: Date(), lease: leaseDuration) {
             run(job)
             ran += 1
         }
@@ -151,7 +152,7 @@ public final class ScanWorker: @unchecked Sendable {
         }
     }
 
-    private func lease() -> Date { Date().addingTimeInterval(Self.lease) }
+    private func lease() -> Date { Date().addingTimeInterval(leaseDuration) }
 
     private func scanRepository(
         _ name: String, job: ScanJob, client: GitHubClient, scanner: SecretScanner, workspace: ScanWorkspace, vault: [String: String],
