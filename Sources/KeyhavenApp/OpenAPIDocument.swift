@@ -3013,7 +3013,13 @@ enum OpenAPIDocument {
                       "vault_updated",
                       "vault_deleted",
                       "export_made",
-                      "import_made"
+                      "import_made",
+                      "github_linked",
+                      "github_unlinked",
+                      "scan_started",
+                      "scan_completed",
+                      "scan_failed",
+                      "finding_updated"
                     ]
                   },
                   "created_at": {
@@ -3060,6 +3066,15 @@ enum OpenAPIDocument {
                       },
                       "export_made": {
                         "type": "boolean"
+                      },
+                      "github_linked": {
+                        "type": "boolean"
+                      },
+                      "secrets_found": {
+                        "type": "boolean"
+                      },
+                      "password_health": {
+                        "type": "boolean"
                       }
                     }
                   },
@@ -3093,7 +3108,10 @@ enum OpenAPIDocument {
                       "refresh_token_reused",
                       "recovery_code_used",
                       "password_changed",
-                      "export_made"
+                      "export_made",
+                      "github_linked",
+                      "secrets_found",
+                      "password_health"
                     ]
                   },
                   "title": {

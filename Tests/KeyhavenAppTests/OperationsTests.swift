@@ -1,9 +1,10 @@
 import Foundation
-import KeyhavenApp
 import KeyhavenHTTP
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing
+
+@testable import KeyhavenApp
 
 struct OperationsTests {
     @Test(arguments: TestDatabase.backends)
@@ -84,6 +85,20 @@ struct OperationsTests {
                 )
             }
         }
+    }
+
+    /// Enumerations in the document follow the code (Schemathesis found a stale one).
+    @Test func openAPIEnumerationsMatchTheCode() throws {
+        let test = try TestApplication()
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(test.client.execute("GET", "/openapi.json").body)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        func property(_ schema: String, _ name: String) -> [String: Any]? {
+            (schemas[schema]?["properties"] as? [String: Any])?[name] as? [String: Any]
+        }
+        #expect(property("AuditEvent", "event")?["enum"] as? [String] == AuditEvent.Kind.allCases.map(\.rawValue))
+        #expect(property("Notification", "kind")?["enum"] as? [String] == Notifier.Kind.allCases.map(\.rawValue))
+        let emailKinds = (property("NotificationSettings", "email")?["properties"] as? [String: Any]).map { Set($0.keys) }
+        #expect(emailKinds == Set(Notifier.Kind.allCases.map(\.rawValue)))
     }
 
     @Test func keyFilesAreGeneratedWithMode0600AndReused() throws {
