@@ -15,6 +15,10 @@ let package = Package(
     products: [
         .executable(name: "keyhaven", targets: ["keyhaven"]),
         .executable(name: "kh", targets: ["kh"]),
+        // Libraries for the fuzz package (Fuzz/); the server and kh are the products people use.
+        .library(name: "KeyhavenScanner", targets: ["KeyhavenScanner"]),
+        .library(name: "KeyhavenApp", targets: ["KeyhavenApp"]),
+        .library(name: "KeyhavenCrypto", targets: ["KeyhavenCrypto"]),
     ],
     targets: [
         // 1. C modules

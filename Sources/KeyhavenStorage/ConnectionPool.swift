@@ -33,6 +33,29 @@ final class ConnectionPool<Connection>: @unchecked Sendable {
         return try body(connection, &discard)
     }
 
+    /// Opens every connection now (cheap ones: SQLite readers), so the pool's file descriptors
+    /// are all open from the start rather than appearing under load.
+    func fill() throws {
+        condition.lock()
+        let missing = capacity - created
+        created = capacity
+        condition.unlock()
+        var made: [Connection] = []
+        do {
+            for _ in 0..<missing { made.append(try makeConnection()) }
+        } catch {
+            condition.lock()
+            created -= missing - made.count
+            idle += made
+            condition.unlock()
+            throw error
+        }
+        condition.lock()
+        idle += made
+        condition.broadcast()
+        condition.unlock()
+    }
+
     var statistics: PoolStatistics {
         condition.lock()
         defer { condition.unlock() }

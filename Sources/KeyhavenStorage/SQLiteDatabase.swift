@@ -24,6 +24,7 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
         readers = ConnectionPool(
             capacity: readerCount, makeConnection: { try SQLiteConnection(path: path, readOnly: true) },
             closeConnection: { _ in })
+        try readers.fill()
     }
 
     public func read<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
