@@ -33,7 +33,7 @@ fuzz:
 	scripts/fuzz.sh
 
 bench-scanner:
-	scripts/deps.sh run
+	scripts/deps.sh bench
 	scripts/bench/scanner/run.sh
 
 lint:

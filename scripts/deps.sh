@@ -7,7 +7,7 @@ build=(pkg-config libmicrohttpd-dev libssl-dev libcrypt-dev libargon2-dev libsql
 case "${1:-run}" in
   run) wanted=("${build[@]}") ;;
   test) wanted=("${build[@]}" postgresql curl openssl zbar-tools librsvg2-bin) ;;
-  bench) wanted=("${build[@]}" nginx-light wrk curl) ;;
+  bench) wanted=("${build[@]}" nginx-light wrk curl time) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 

@@ -30,3 +30,12 @@ echo
 echo "== secret scanner: throughput against the fastest peers (large corpus)"
 python3 scripts/bench/scanner/compare.py "$corpora/${BENCH_SCAN_LARGE_MB:-200}-$stamp" .build/release/keyhaven "$venv/bin" \
   --rounds "${BENCH_ROUNDS:-3}" --tools keyhaven,kingfisher,betterleaks
+
+echo
+echo "== keyhaven scan on a 1 GB tree (five hard-linked copies of the large corpus): memory stays bounded"
+big=$(mktemp -d /tmp/keyhaven-scan-1g.XXXXXX)
+trap 'rm -rf "$big"' EXIT
+for copy in 1 2 3 4 5; do cp -al "$corpora/${BENCH_SCAN_LARGE_MB:-200}-$stamp/tree" "$big/copy$copy"; done
+/usr/bin/time -f "%e s, peak RSS %M KB (target under 300 MB)" .build/release/keyhaven scan "$big" --format json --output "$big.json" || [ $? -eq 1 ]
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); s=d['stats']; print(f\"{s['files']} files, {s['bytes']/1e9:.2f} GB, {len(d['findings'])} findings\")" "$big.json"
+rm -f "$big.json"
