@@ -400,8 +400,8 @@ public final class KeyhavenClient: @unchecked Sendable {
 enum LocalHealth {
     static func weaknesses(of password: String) -> [String] {
         var reasons: [String] = []
-        if password.count < 12 { reasons.append("too_short") }
-        if PasswordStrength.estimatedBits(password) < 50 { reasons.append("low_strength") }
+        if password.count < PasswordStrength.minimumLength { reasons.append("too_short") }
+        if PasswordStrength.estimatedBits(password) < PasswordStrength.minimumBits { reasons.append("low_strength") }
         return reasons
     }
 }

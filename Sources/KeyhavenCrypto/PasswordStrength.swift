@@ -5,6 +5,10 @@ import Foundation
 /// do not repeat the previous one or continue a run (`aaaa`, `abcd`, `1234` add one character's
 /// worth, not four).
 public enum PasswordStrength {
+    /// A password shorter than this, or estimated under `minimumBits`, is weak.
+    public static let minimumLength = 12
+    public static let minimumBits = 50.0
+
     public static func estimatedBits(_ password: String) -> Double {
         var pool = 0
         let scalars = Array(password.unicodeScalars)

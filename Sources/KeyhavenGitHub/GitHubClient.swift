@@ -254,5 +254,6 @@ public struct GitHubClient: Sendable {
 }
 
 extension String {
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+    /// The string without `suffix` at its end (once), e.g. a base URL without its trailing `/`.
+    public func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

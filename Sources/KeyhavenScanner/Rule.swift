@@ -78,9 +78,7 @@ public struct RuleSet: Sendable {
     public let version: String
 
     /// The rules bundled with Keyhaven.
-    public static func builtIn() throws -> RuleSet {
-        try RuleSet(files: [(name: "built-in rules.json", data: Data(PackageResources.rules_json))])
-    }
+    public static func builtIn() throws -> RuleSet { try load(additionalFiles: []) }
 
     /// The built-in rules extended (or overridden, by id) by the user's rule files.
     public static func load(additionalFiles paths: [String]) throws -> RuleSet {

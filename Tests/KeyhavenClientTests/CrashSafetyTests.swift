@@ -51,8 +51,7 @@ struct CrashSafetyTests {
 
     static let http = HTTPClient(timeoutSeconds: 5)
 
-    static func request(_ base: String, _ method: String, _ path: String, token: String? = nil, json: [String: String]? = nil) -> HTTPClient.Response?
-    {
+    static func request(_ base: String, _ method: String, _ path: String, token: String? = nil, json: Any? = nil) -> HTTPClient.Response? {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         let body = json.map { Array((try? JSONSerialization.data(withJSONObject: $0)) ?? Data()) }

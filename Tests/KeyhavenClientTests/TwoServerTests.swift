@@ -16,11 +16,7 @@ struct TwoServerTests {
     }
 
     static func post(_ base: String, _ path: String, token: String? = nil, _ body: Any) -> HTTPClient.Response? {
-        var headers: [(String, String)] = [("Content-Type", "application/json")]
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        return try? Crash.http.send(
-            method: "POST", url: URL(string: base + path)!, headers: headers,
-            body: Array((try? JSONSerialization.data(withJSONObject: body)) ?? Data()))
+        Crash.request(base, "POST", path, token: token, json: body)
     }
 
     @Test func sharedStateAndScansAcrossTwoServers() throws {

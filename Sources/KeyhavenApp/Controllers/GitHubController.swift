@@ -99,13 +99,15 @@ struct GitHubController {
 
     // MARK: - Repositories and scans
 
+    static let linkBroken = HTTPError.conflict("GitHub no longer accepts the stored token; link GitHub again.", code: "github_token_invalid")
+
     private func linkedClient(_ userID: UserID) throws -> GitHubClient {
         _ = try accounts.oauth()  // 503 when GitHub is not configured
         guard let (client, link) = try accounts.client(for: userID) else {
             throw HTTPError.conflict("Link a GitHub account first (GET /auth/github/login while signed in).", code: "github_not_linked")
         }
         if link.broken {
-            throw HTTPError.conflict("GitHub no longer accepts the stored token; link GitHub again.", code: "github_token_invalid")
+            throw Self.linkBroken
         }
         return client
     }
@@ -127,7 +129,7 @@ struct GitHubController {
             listed = try client.repositories(page: number, perPage: perPage)
         } catch GitHubError.unauthorized {
             try repository.markBroken(userID: userID)
-            throw HTTPError.conflict("GitHub no longer accepts the stored token; link GitHub again.", code: "github_token_invalid")
+            throw Self.linkBroken
         } catch let error as GitHubError {
             throw HTTPError(status: 502, code: error.code, detail: error.description)
         }

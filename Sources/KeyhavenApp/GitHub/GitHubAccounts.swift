@@ -144,7 +144,3 @@ struct GitHubAccounts: Sendable {
 
     static func tokenAAD(_ userID: UserID) -> [UInt8] { Array("keyhaven:github-token:v1:\(userID.rawValue)".utf8) }
 }
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
-}

@@ -14,6 +14,8 @@ public final class ScanWorker: @unchecked Sendable {
     let accounts: GitHubAccounts
     let dataKeys: DataKeys
     let rules: RuleSet
+    /// Description and severity by rule id, for findings read back from the blob cache.
+    let ruleDetails: [String: (description: String, severity: String)]
     let notifier: Notifier
     let users: SQLUserRepository
     let audit: any AuditLogRepository
@@ -33,6 +35,7 @@ public final class ScanWorker: @unchecked Sendable {
         self.accounts = accounts
         self.dataKeys = dataKeys
         self.rules = rules
+        ruleDetails = Dictionary(rules.rules.map { ($0.id, ($0.description, $0.severity.rawValue)) }, uniquingKeysWith: { first, _ in first })
         self.notifier = notifier
         self.users = users
         self.audit = audit
@@ -164,7 +167,6 @@ public final class ScanWorker: @unchecked Sendable {
         let cached = try repository.cachedResults(userID: job.userID, blobSHAs: blobs.map(\.sha), rulesVersion: rules.version)
         var seen: [String: SecretFinding] = [:]
         var order: [String] = []
-        let descriptions = Dictionary(rules.rules.map { ($0.id, ($0.description, $0.severity.rawValue)) }, uniquingKeysWith: { first, _ in first })
         for (index, blob) in blobs.enumerated() {
             if let size = blob.size, size > maximumFileSize {
                 progress.skippedTooLarge += 1
@@ -199,7 +201,7 @@ public final class ScanWorker: @unchecked Sendable {
             for hit in result.findings {
                 let key = "\(blob.path)\u{0}\(hit.rule)\u{0}\(hit.fingerprint)"
                 guard seen[key] == nil else { continue }
-                let (description, severity) = descriptions[hit.rule] ?? (hit.rule, "high")
+                let (description, severity) = ruleDetails[hit.rule] ?? (hit.rule, "high")
                 let now = Date()
                 seen[key] = SecretFinding(
                     id: UUID().uuidString.lowercased(), userID: job.userID, repository: details.fullName, path: blob.path, ruleID: hit.rule,

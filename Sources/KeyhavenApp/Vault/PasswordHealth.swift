@@ -8,8 +8,8 @@ import KeyhavenStorage
 /// used), counting only characters that do not repeat the previous one or continue a run
 /// (`aaaa`, `abcd`, `1234` add one character's worth, not four).
 enum PasswordHealth {
-    static let minimumLength = 12
-    static let minimumBits = 50.0
+    static let minimumLength = PasswordStrength.minimumLength
+    static let minimumBits = PasswordStrength.minimumBits
 
     static func weaknesses(of password: String) -> [String] {
         var reasons: [String] = []
