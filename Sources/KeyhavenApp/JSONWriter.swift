@@ -59,6 +59,13 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// A string field from UTF-8 bytes (borrowed from the database).
+    mutating func field(_ key: String, utf8: UnsafeRawBufferPointer) {
+        writeKey(key)
+        Self.appendString(utf8, to: &bytes)
+        needsComma = true
+    }
+
     mutating func field(_ key: String, _ value: Int64) {
         writeKey(key)
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -74,9 +81,13 @@ struct JSONWriter {
 
     /// An RFC 3339 UTC timestamp with whole seconds, written straight into the output.
     mutating func timestamp(_ key: String, _ date: Date) {
+        timestamp(key, unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    mutating func timestamp(_ key: String, unixSeconds: Int64) {
         writeKey(key)
         bytes.append(UInt8(ascii: "\""))
-        RFC3339.append(date, to: &bytes)
+        RFC3339.append(unixSeconds: unixSeconds, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -87,10 +98,10 @@ struct JSONWriter {
         needsComma = true
     }
 
-    /// Appends members rendered earlier (`"a":1,"b":"x"`) into the current object.
-    mutating func members(_ rendered: ArraySlice<UInt8>) {
+    /// Lets `render` append members (`"a":1,"b":"x"`) to the output directly (decrypting into it).
+    mutating func members(_ render: (inout [UInt8]) throws -> Void) rethrows {
         separate()
-        bytes.append(contentsOf: rendered)
+        try render(&bytes)
         needsComma = true
     }
 
@@ -105,32 +116,56 @@ struct JSONWriter {
         needsComma = false
     }
 
+    private mutating func writeString(_ value: String) {
+        Self.appendString(value, to: &bytes)
+    }
+
+    /// `text` as a JSON string, quotes included.
+    static func appendString(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &output) }
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            // Most strings need no escaping at all: check first, then copy them in one go.
-            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                bytes.append(contentsOf: utf8)
-                return
+    /// UTF-8 bytes as a JSON string, quotes included. Control characters are escaped, and so are
+    /// U+2028/U+2029, so the output is also safe as one line of a JSON-lines log.
+    static func appendString(_ utf8: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        // Copy runs of plain bytes at once; escape the rest.
+        var runStart = 0
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            var width = 1
+            let escape: (UInt8, UInt8?)  // \X, or \u00XX / \u202X
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escape = (byte, nil)
+            case 0x0A: escape = (UInt8(ascii: "n"), nil)
+            case 0x0D: escape = (UInt8(ascii: "r"), nil)
+            case 0x09: escape = (UInt8(ascii: "t"), nil)
+            case 0..<0x20: escape = (UInt8(ascii: "u"), byte)
+            case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
+                escape = (UInt8(ascii: "u"), nil)
+                width = 3
+            default:
+                index += 1
+                continue
             }
-            var start = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                start = index + 1
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                default: bytes.append(contentsOf: [UInt8(ascii: "u"), 48, 48, Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 15)]])
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
+            output.append(UInt8(ascii: "\\"))
+            output.append(escape.0)
+            if escape.0 == UInt8(ascii: "u") {
+                if let control = escape.1 {
+                    output.append(contentsOf: [48, 48, hexDigits[Int(control >> 4)], hexDigits[Int(control & 15)]])
+                } else {
+                    output.append(contentsOf: [50, 48, 50, utf8[index + 2] == 0xA8 ? 56 : 57])  // 2028 / 2029
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            index += width
+            runStart = index
         }
-        bytes.append(UInt8(ascii: "\""))
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
+        output.append(UInt8(ascii: "\""))
     }
 }

@@ -16,6 +16,12 @@ public final class Metrics: Sendable {
         var bucketCounts = [UInt64](repeating: 0, count: Metrics.latencyBuckets.count)
         var count: UInt64 = 0
         var sum: Double = 0
+
+        mutating func record(_ seconds: Double, bucket: Int?) {
+            if let bucket { bucketCounts[bucket] += 1 }
+            count += 1
+            sum += seconds
+        }
     }
 
     private struct State {
@@ -34,11 +40,9 @@ public final class Metrics: Sendable {
         inFlight.subtract(1, ordering: .relaxed)
         state.withLock { state in
             state.requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            if let bucket = Self.latencyBuckets.firstIndex(where: { seconds <= $0 }) { histogram.bucketCounts[bucket] += 1 }
-            histogram.count += 1
-            histogram.sum += seconds
-            state.latency[route] = histogram
+            // Updated in place: copying the histogram out and back would copy its array each time.
+            let bucket = Self.latencyBuckets.firstIndex { seconds <= $0 }
+            state.latency[route, default: Histogram()].record(seconds, bucket: bucket)
         }
     }
 

@@ -135,40 +135,57 @@ extension AES256GCM {
 
         /// Verifies and decrypts the storage form (nonce ‖ ciphertext ‖ tag).
         public func open(combined: [UInt8], authenticating authenticatedData: [UInt8]) throws -> [UInt8] {
+            var output: [UInt8] = []
+            try combined.withUnsafeBytes { box in
+                try authenticatedData.withUnsafeBytes { try open(combined: box, authenticating: $0, appendingTo: &output) }
+            }
+            return output
+        }
+
+        /// Verifies and decrypts the storage form, appending the plaintext to `output` (a page of
+        /// items is decrypted straight into the response). On failure `output` is as it was: the
+        /// unverified bytes are removed before the error is thrown.
+        public func open(
+            combined box: UnsafeRawBufferPointer, authenticating authenticatedData: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]
+        ) throws {
             let nonceCount = AES256GCM.nonceByteCount
             let tagCount = AES256GCM.tagByteCount
-            guard combined.count >= nonceCount + tagCount else { throw CryptoError.invalidInput("sealed box too short") }
-            let ciphertextCount = combined.count - nonceCount - tagCount
+            guard box.count >= nonceCount + tagCount, let base = box.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                throw CryptoError.invalidInput("sealed box too short")
+            }
+            let ciphertextCount = box.count - nonceCount - tagCount
+            let start = output.count
             // GCM writes no more than it reads, so the output needs only the ciphertext's length
             // (one spare byte keeps the pointer valid for an empty ciphertext).
-            var output = [UInt8](repeating: 0, count: ciphertextCount + 1)
-            var length: Int32 = 0
-            let status = combined.withUnsafeBufferPointer { box -> Bool in
-                let base = box.baseAddress!
+            output.append(contentsOf: repeatElement(0, count: ciphertextCount + 1))
+            let status = output.withUnsafeMutableBufferPointer { buffer -> Bool in
+                let target = buffer.baseAddress! + start
+                var length: Int32 = 0
                 guard EVP_DecryptInit_ex(context, nil, nil, nil, base) == 1 else { return false }
-                if !authenticatedData.isEmpty,
-                    EVP_DecryptUpdate(context, nil, &length, authenticatedData, Int32(authenticatedData.count)) != 1
+                if authenticatedData.count > 0,
+                    EVP_DecryptUpdate(
+                        context, nil, &length, authenticatedData.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(authenticatedData.count))
+                        != 1
                 {
                     return false
                 }
                 var total: Int32 = 0
                 if ciphertextCount > 0 {
-                    guard EVP_DecryptUpdate(context, &output, &length, base + nonceCount, Int32(ciphertextCount)) == 1 else { return false }
+                    guard EVP_DecryptUpdate(context, target, &length, base + nonceCount, Int32(ciphertextCount)) == 1 else { return false }
                     total = length
                 }
                 guard
                     EVP_CIPHER_CTX_ctrl(
                         context, EVP_CTRL_GCM_SET_TAG, Int32(tagCount), UnsafeMutableRawPointer(mutating: base + nonceCount + ciphertextCount)) == 1
                 else { return false }
-                let finished = output.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(context, $0.baseAddress! + Int(total), &length) }
-                return finished > 0
+                return EVP_DecryptFinal_ex(context, target + Int(total), &length) > 0
             }
             guard status else {
+                output.removeSubrange(start...)
                 ERR_clear_error()
                 throw CryptoError.authenticationFailed
             }
             output.removeLast()
-            return output
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Turns a `Request` into a `Response`: routing, middleware, the single place where errors become
 /// problem+json, and the headers every response carries. The server and the test client both
@@ -108,16 +109,31 @@ public struct Responder: Sendable {
     }
 
     private func addCommonHeaders(to response: inout Response, context: RequestContext) {
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: context.requestID)
-        response.headers.addIfAbsent(name: "Cache-Control", value: "no-store")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.addIfAbsent(name: "X-Frame-Options", value: "DENY")
-        response.headers.addIfAbsent(name: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'")
-        response.headers.addIfAbsent(name: "Referrer-Policy", value: "no-referrer")
+        // One pass over the handler's headers instead of a scan per common header.
+        var present = [Bool](repeating: false, count: Self.defaultHeaders.count)
+        var replaced: [String] = ["X-Request-Id", "X-Content-Type-Options"]
+        if options.httpsEnabled { replaced.append("Strict-Transport-Security") }
+        let defaults = Self.defaultHeaders
+        for field in response.headers {
+            if replaced.contains(where: { HTTPHeaders.namesMatch($0, field.name) }) {
+                response.headers.remove(name: field.name)
+            } else if let known = defaults.firstIndex(where: { HTTPHeaders.namesMatch($0.name, field.name) }) {
+                present[known] = true
+            }
+        }
+        response.headers.add(name: "X-Request-Id", value: context.requestID)
+        response.headers.add(name: "X-Content-Type-Options", value: "nosniff")
+        for (index, field) in defaults.enumerated() where !present[index] { response.headers.add(name: field.name, value: field.value) }
         if options.httpsEnabled {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains")
+            response.headers.add(name: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains")
         }
     }
+
+    /// Added unless the handler set its own.
+    private static let defaultHeaders: [(name: String, value: String)] = [
+        ("Cache-Control", "no-store"), ("X-Frame-Options", "DENY"),
+        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"), ("Referrer-Policy", "no-referrer"),
+    ]
 
     /// A client's `X-Request-Id` is kept if it is 1–128 characters of `[A-Za-z0-9._:-]`
     /// (nothing that could forge a log line); otherwise a fresh random id is made.
@@ -127,17 +143,26 @@ public struct Responder: Sendable {
         {
             return supplied
         }
-        // arc4random_buf: glibc's ChaCha20 generator seeded from the kernel; no syscall per id.
-        var random = [UInt8](repeating: 0, count: 16)
-        arc4random_buf(&random, random.count)
-        let digits = Array("0123456789abcdef".utf8)
+        // 128 bits from a per-process random SipHash key (Swift's Hasher seed) over a counter:
+        // unpredictable to clients, unique within the process, and no system call per request
+        // (glibc's arc4random_buf made one each time).
+        let counter = requestCounter.add(1, ordering: .relaxed).newValue
         var hex = [UInt8](repeating: 0, count: 32)
-        for (index, byte) in random.enumerated() {
-            hex[index * 2] = digits[Int(byte >> 4)]
-            hex[index * 2 + 1] = digits[Int(byte & 0x0f)]
+        for half in 0..<2 {
+            var hasher = Hasher()
+            hasher.combine(half)
+            hasher.combine(counter)
+            var word = UInt64(truncatingIfNeeded: hasher.finalize())
+            for index in stride(from: half * 16 + 15, through: half * 16, by: -1) {
+                hex[index] = hexDigits[Int(word & 0x0f)]
+                word >>= 4
+            }
         }
         return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let requestCounter = Atomic<UInt64>(0)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func isRequestIDCharacter(_ byte: UInt8) -> Bool {
         switch byte {

@@ -69,31 +69,38 @@ public enum RFC3339 {
     /// formatter behind API timestamps, JSON output and log lines.
     public static func append(_ date: Date, milliseconds: Bool = false, to bytes: inout [UInt8]) {
         let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(48 + (value / divisor) % 10))
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        if milliseconds {
-            bytes.append(UInt8(ascii: "."))
-            digits(min(999, Int((interval - interval.rounded(.down)) * 1000)), 3)
+        let whole = interval.rounded(.down)
+        append(unixSeconds: Int64(whole), milliseconds: milliseconds ? min(999, Int((interval - whole) * 1000)) : nil, to: &bytes)
+    }
+
+    /// The same from Unix seconds (as stored), without going through `Date` or `gmtime_r`:
+    /// the civil date comes from Howard Hinnant's days-to-civil arithmetic (proleptic Gregorian).
+    public static func append(unixSeconds: Int64, milliseconds: Int? = nil, to bytes: inout [UInt8]) {
+        let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
+        let secondOfDay = Int(unixSeconds - days * 86_400)
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        func two(_ value: Int) -> (UInt8, UInt8) { (UInt8(48 + value / 10 % 10), UInt8(48 + value % 10)) }
+        let (y1, y2) = two(year / 100)
+        let (y3, y4) = two(year)
+        let (mo1, mo2) = two(month)
+        let (d1, d2) = two(day)
+        let (h1, h2) = two(secondOfDay / 3600)
+        let (mi1, mi2) = two(secondOfDay / 60 % 60)
+        let (s1, s2) = two(secondOfDay % 60)
+        let dash = UInt8(ascii: "-")
+        let colon = UInt8(ascii: ":")
+        bytes.append(contentsOf: [y1, y2, y3, y4, dash, mo1, mo2, dash, d1, d2, UInt8(ascii: "T"), h1, h2, colon, mi1, mi2, colon, s1, s2])
+        if let milliseconds {
+            let (m2, m3) = two(milliseconds)
+            bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(48 + milliseconds / 100 % 10), m2, m3])
         }
         bytes.append(UInt8(ascii: "Z"))
     }

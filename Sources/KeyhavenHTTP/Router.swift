@@ -5,14 +5,41 @@ public typealias Handler = @Sendable (Request, RequestContext) throws -> Respons
 /// when several patterns match, the one with the most literal segments wins
 /// (`/passwords/health` before `/passwords/{id}`).
 public struct Router: Sendable {
-    struct Route: Sendable {
-        var method: String
-        var pattern: String
-        var segments: [Segment]
-        var handler: Handler
-        var isCPUIntensive: Bool
-        var maximumBodyBytes: Int?
-        var literalCount: Int { segments.filter { if case .literal = $0 { true } else { false } }.count }
+    /// A class, so matching hands out references instead of copying closures and arrays.
+    final class Route: Sendable {
+        let method: String
+        let pattern: String
+        let segments: [Segment]
+        let handler: Handler
+        let isCPUIntensive: Bool
+        let maximumBodyBytes: Int?
+        let literalCount: Int
+
+        init(method: String, pattern: String, segments: [Segment], handler: @escaping Handler, isCPUIntensive: Bool, maximumBodyBytes: Int?) {
+            self.method = method
+            self.pattern = pattern
+            self.segments = segments
+            self.handler = handler
+            self.isCPUIntensive = isCPUIntensive
+            self.maximumBodyBytes = maximumBodyBytes
+            literalCount = segments.filter { if case .literal = $0 { true } else { false } }.count
+        }
+
+        /// Whether the literal segments match (the caller checked the segment count).
+        func matches(_ path: [Substring]) -> Bool {
+            for (segment, value) in zip(segments, path) {
+                if case .literal(let literal) = segment, literal != value { return false }
+            }
+            return true
+        }
+
+        func parameters(from path: [Substring]) -> [String: String] {
+            var parameters: [String: String] = [:]
+            for (segment, value) in zip(segments, path) {
+                if case .parameter(let name) = segment { parameters[name] = String(value) }
+            }
+            return parameters
+        }
     }
 
     enum Segment: Sendable, Equatable {
@@ -27,6 +54,8 @@ public struct Router: Sendable {
     }
 
     private(set) var routes: [Route] = []
+    /// Routes by segment count: a path is only compared with routes of its own length.
+    private var routesByLength: [[Route]] = []
 
     public init() {}
 
@@ -45,10 +74,12 @@ public struct Router: Sendable {
         precondition(
             !routes.contains { $0.method == method.rawValue && $0.segments == segments },
             "route \(method.rawValue) \(pattern) registered twice")
-        routes.append(
-            Route(
-                method: method.rawValue, pattern: pattern, segments: segments, handler: handler, isCPUIntensive: cpuIntensive,
-                maximumBodyBytes: maximumBodyBytes))
+        let route = Route(
+            method: method.rawValue, pattern: pattern, segments: segments, handler: handler, isCPUIntensive: cpuIntensive,
+            maximumBodyBytes: maximumBodyBytes)
+        routes.append(route)
+        while routesByLength.count <= segments.count { routesByLength.append([]) }
+        routesByLength[segments.count].append(route)
     }
 
     public mutating func get(_ pattern: String, handler: @escaping Handler) { add(.get, pattern, handler: handler) }
@@ -68,32 +99,16 @@ public struct Router: Sendable {
 
     func match(method: String, path: String) -> Match {
         let pathSegments = Self.split(path)
-        var candidates: [(Route, [String: String])] = []
-        for route in routes {
-            if let parameters = Self.bind(route.segments, to: pathSegments) {
-                candidates.append((route, parameters))
-            }
-        }
+        guard pathSegments.count < routesByLength.count else { return .notFound }
+        let candidates = routesByLength[pathSegments.count].filter { $0.matches(pathSegments) }
         guard !candidates.isEmpty else { return .notFound }
         // HEAD is served by the GET handler when there is no HEAD route.
-        let wanted = method == "HEAD" && !candidates.contains { $0.0.method == "HEAD" } ? "GET" : method
-        let best = candidates.filter { $0.0.method == wanted }.max { $0.0.literalCount < $1.0.literalCount }
-        if let (route, parameters) = best { return .found(route, parameters: parameters) }
-        var allowed = Set(candidates.map(\.0.method))
+        let wanted = method == "HEAD" && !candidates.contains { $0.method == "HEAD" } ? "GET" : method
+        let best = candidates.filter { $0.method == wanted }.max { $0.literalCount < $1.literalCount }
+        if let best { return .found(best, parameters: best.parameters(from: pathSegments)) }
+        var allowed = Set(candidates.map(\.method))
         if allowed.contains("GET") { allowed.insert("HEAD") }
         return .methodNotAllowed(allowed: allowed.sorted())
-    }
-
-    private static func bind(_ segments: [Segment], to path: [Substring]) -> [String: String]? {
-        guard segments.count == path.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (segment, value) in zip(segments, path) {
-            switch segment {
-            case .literal(let literal): guard literal == value else { return nil }
-            case .parameter(let name): parameters[name] = String(value)
-            }
-        }
-        return parameters
     }
 
     private static func split(_ path: String) -> [Substring] {

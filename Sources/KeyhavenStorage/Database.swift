@@ -8,12 +8,79 @@ public protocol DatabaseConnection {
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row]
     /// Runs several statements with no parameters (migrations).
     func executeScript(_ sql: String) throws
+    /// Runs a query and lends each row's columns to `body` without building `Row`s (the hot
+    /// read paths). The columns are valid only until `body` returns.
+    func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws
 }
 
 extension DatabaseConnection {
     @discardableResult
     public func execute(_ sql: String) throws -> Int { try execute(sql, []) }
     public func query(_ sql: String) throws -> [Row] { try query(sql, []) }
+
+    /// For backends without a streaming cursor: fetch the rows, then lend copies.
+    public func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
+        try lendRows(try query(sql, parameters), to: body)
+    }
+}
+
+/// A result row's columns by position (0-based, in SELECT order), lent to a callback. Text (UTF-8)
+/// and blob buffers point into the driver's memory: valid only until the callback returns.
+public protocol RowColumns {
+    func integer(_ column: Int) throws -> Int64
+    /// nil for NULL.
+    func text(_ column: Int) throws -> UnsafeRawBufferPointer?
+    /// nil for NULL.
+    func blob(_ column: Int) throws -> UnsafeRawBufferPointer?
+}
+
+/// Lends fetched rows as `RowColumns`; text and blobs are copied into buffers freed after each call.
+func lendRows(_ rows: [Row], to body: (any RowColumns) throws -> Void) throws {
+    for row in rows {
+        let columns = CopiedRowColumns(row: row)
+        defer { columns.release() }
+        try body(columns)
+    }
+}
+
+private final class CopiedRowColumns: RowColumns {
+    let row: Row
+    private var buffers: [UnsafeMutableRawBufferPointer] = []
+
+    init(row: Row) { self.row = row }
+
+    func release() {
+        buffers.forEach { $0.deallocate() }
+        buffers = []
+    }
+
+    func integer(_ column: Int) throws -> Int64 {
+        guard case .integer(let value) = row.value(at: column) else { throw DatabaseError.decoding("column \(column)") }
+        return value
+    }
+
+    func text(_ column: Int) throws -> UnsafeRawBufferPointer? {
+        switch row.value(at: column) {
+        case .text(let text): return copy(Array(text.utf8))
+        case .null: return nil
+        default: throw DatabaseError.decoding("column \(column)")
+        }
+    }
+
+    func blob(_ column: Int) throws -> UnsafeRawBufferPointer? {
+        switch row.value(at: column) {
+        case .blob(let bytes): return copy(bytes)
+        case .null: return nil
+        default: throw DatabaseError.decoding("column \(column)")
+        }
+    }
+
+    private func copy(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
+        buffers.append(buffer)
+        buffer.copyBytes(from: bytes)
+        return UnsafeRawBufferPointer(rebasing: buffer[0..<bytes.count])
+    }
 }
 
 public enum DatabaseBackend: String, Sendable {
@@ -36,6 +103,8 @@ public protocol Database: Sendable {
     /// Runs one query outside an explicit transaction (a single statement is atomic on its own):
     /// the hot single-row reads skip the BEGIN/COMMIT round trip.
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row]
+    /// `DatabaseConnection.forEachRow` as one statement outside an explicit transaction, like `query`.
+    func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws
     /// Runs `body` inside a write transaction: committed if it returns, rolled back if it throws.
     @discardableResult
     func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result
@@ -44,4 +113,10 @@ public protocol Database: Sendable {
     var poolStatistics: PoolStatistics { get }
     /// Closes every connection; the database must not be used afterwards.
     func close()
+}
+
+extension Database {
+    public func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
+        try lendRows(try query(sql, parameters), to: body)
+    }
 }

@@ -24,6 +24,9 @@ public struct Row: Sendable {
         return columns[index]
     }
 
+    /// The value of the column at `position` (SELECT order), nil past the last column.
+    public func value(at position: Int) -> SQLValue? { columns.indices.contains(position) ? columns[position] : nil }
+
     /// Every column by name (tests and diagnostics).
     public var values: [String: SQLValue] { Dictionary(zip(names, columns), uniquingKeysWith: { first, _ in first }) }
 

@@ -193,14 +193,40 @@ public struct SQLItemRepository: ItemRepository {
     }
 
     public func list(userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int) throws -> [Item] {
-        var sql =
-            "SELECT seq, id, vault_id, version, sealed_payload, password_fingerprint, created_at, updated_at FROM items WHERE user_id = $1 AND seq > $2"
+        let (sql, parameters) = Self.listQuery(
+            columns: "seq, id, vault_id, version, sealed_payload, password_fingerprint, created_at, updated_at", userID: userID,
+            vaultID: vaultID, afterSequence: afterSequence, limit: limit)
+        return try database.query(sql, parameters).map { try Self.item($0, userID: userID) }
+    }
+
+    public func forEachStored(
+        userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int, _ body: (StoredItemColumns) throws -> Void
+    ) throws {
+        let (sql, parameters) = Self.listQuery(
+            columns: "seq, id, vault_id, version, sealed_payload, created_at, updated_at", userID: userID, vaultID: vaultID,
+            afterSequence: afterSequence, limit: limit)
+        try database.forEachRow(sql, parameters) { row in
+            guard let id = try row.text(1), let vaultID = try row.text(2), let sealed = try row.blob(4) else {
+                throw DatabaseError.decoding("items")
+            }
+            try body(
+                StoredItemColumns(
+                    sequence: try row.integer(0), id: id, vaultID: vaultID, version: try row.integer(3), sealedPayload: sealed,
+                    createdAt: try row.integer(5), updatedAt: try row.integer(6)))
+        }
+    }
+
+    /// One page of the user's items in sequence order (keyset: `seq > after`, index items_user_seq).
+    private static func listQuery(
+        columns: String, userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int
+    ) -> (String, [SQLValue]) {
+        var sql = "SELECT \(columns) FROM items WHERE user_id = $1 AND seq > $2"
         var parameters: [SQLValue] = [.text(userID.rawValue), .integer(afterSequence ?? 0), .integer(Int64(limit))]
         if let vaultID {
             sql += " AND vault_id = $4"
             parameters.append(.text(vaultID.rawValue))
         }
-        return try database.query(sql + " ORDER BY seq LIMIT $3", parameters).map { try Self.item($0, userID: userID) }
+        return (sql + " ORDER BY seq LIMIT $3", parameters)
     }
 
     private static func item(_ row: Row, userID: UserID? = nil) throws -> Item {

@@ -5,7 +5,7 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
     private let handle: OpaquePointer
     /// Prepared statements by SQL text, reused (reset) across calls: preparing costs more than
     /// running most of our queries.
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [String: Prepared] = [:]
     private static let statementCacheLimit = 256
 
     init(path: String, readOnly: Bool) throws {
@@ -32,7 +32,7 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
     }
 
     deinit {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for prepared in statements.values { sqlite3_finalize(prepared.statement) }
         sqlite3_close_v2(handle)
     }
 
@@ -58,28 +58,47 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
         try run(sql, parameters)
     }
 
-    private func prepared(_ sql: String) throws -> OpaquePointer {
-        if let statement = statements[sql] { return statement }
+    /// A prepared statement with what `run` would otherwise look up on every call.
+    private struct Prepared {
+        let statement: OpaquePointer
+        /// Lower-case result column names.
+        let names: [String]
+        /// For each `$n` placeholder (n = offset + 1), its bind index, or 0 when unused.
+        let parameterIndexes: [Int32]
+    }
+
+    private func prepared(_ sql: String) throws -> Prepared {
+        if let prepared = statements[sql] { return prepared }
         if statements.count >= Self.statementCacheLimit {
-            for statement in statements.values { sqlite3_finalize(statement) }
+            for prepared in statements.values { sqlite3_finalize(prepared.statement) }
             statements.removeAll()
         }
         var statement: OpaquePointer?
         let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard status == SQLITE_OK, let statement else { throw error(status) }
-        statements[sql] = statement
-        return statement
+        let names = (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)).lowercased() }
+        // Placeholders are `$1`…`$n` (by name, so one may appear several times or out of order).
+        var highest = 0
+        for index in 0..<sqlite3_bind_parameter_count(statement) {
+            if let name = sqlite3_bind_parameter_name(statement, index + 1), let number = Int(String(cString: name).dropFirst()) {
+                highest = max(highest, number)
+            }
+        }
+        let parameterIndexes = (0..<highest).map { sqlite3_bind_parameter_index(statement, "$\($0 + 1)") }
+        let prepared = Prepared(statement: statement, names: names, parameterIndexes: parameterIndexes)
+        statements[sql] = prepared
+        return prepared
     }
 
     private func run(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
-        let statement = try prepared(sql)
+        let prepared = try prepared(sql)
+        let statement = prepared.statement
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        try bind(parameters, to: statement)
-        let columnCount = sqlite3_column_count(statement)
-        let names = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)).lowercased() }
+        try bind(parameters, to: prepared)
+        let columnCount = Int32(prepared.names.count)
         var rows: [Row] = []
         while true {
             let status = sqlite3_step(statement)
@@ -88,18 +107,36 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
             var values: [SQLValue] = []
             values.reserveCapacity(Int(columnCount))
             for column in 0..<columnCount { values.append(value(statement, column)) }
-            rows.append(Row(names: names, columns: values))
+            rows.append(Row(names: prepared.names, columns: values))
         }
         return rows
     }
 
-    /// Binds by name (`$1`…), so a placeholder may appear several times or out of order.
-    private func bind(_ parameters: [SQLValue], to statement: OpaquePointer) throws {
-        for (offset, parameter) in parameters.enumerated() {
-            let index = sqlite3_bind_parameter_index(statement, "$\(offset + 1)")
-            guard index > 0 else { continue }  // a parameter the statement does not use
+    func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
+        let prepared = try prepared(sql)
+        let statement = prepared.statement
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try bind(parameters, to: prepared)
+        let columns = SQLiteRowColumns(statement: statement, count: prepared.names.count)
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(status) }
+            try body(columns)
+        }
+    }
+
+    private func bind(_ parameters: [SQLValue], to prepared: Prepared) throws {
+        let statement = prepared.statement
+        guard Int(sqlite3_bind_parameter_count(statement)) <= parameters.count, prepared.parameterIndexes.count <= parameters.count else {
+            throw DatabaseError.statementFailed("statement has more placeholders than bound values")
+        }
+        for (offset, index) in prepared.parameterIndexes.enumerated() where index > 0 {
             let status: Int32
-            switch parameter {
+            switch parameters[offset] {
             case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
             case .text(let value): status = sqlite3_bind_text(statement, index, value, -1, keyhaven_sqlite_transient())
             case .blob(let value):
@@ -110,9 +147,6 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
             case .null: status = sqlite3_bind_null(statement, index)
             }
             guard status == SQLITE_OK else { throw error(status) }
-        }
-        guard Int(sqlite3_bind_parameter_count(statement)) <= parameters.count else {
-            throw DatabaseError.statementFailed("statement has more placeholders than bound values")
         }
     }
 
@@ -137,5 +171,38 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
             let text = message ?? String(cString: sqlite3_errmsg(handle))
             return .statementFailed("SQLite \(status): \(text)")
         }
+    }
+}
+
+/// The current row of a stepping statement: pointers straight into SQLite's buffers, valid until
+/// the next step.
+private struct SQLiteRowColumns: RowColumns {
+    let statement: OpaquePointer
+    let count: Int
+
+    private func check(_ column: Int, _ type: Int32) throws -> Bool {
+        guard column >= 0, column < count else { throw DatabaseError.decoding("column \(column)") }
+        let actual = sqlite3_column_type(statement, Int32(column))
+        if actual == SQLITE_NULL { return false }
+        guard actual == type else { throw DatabaseError.decoding("column \(column)") }
+        return true
+    }
+
+    func integer(_ column: Int) throws -> Int64 {
+        guard try check(column, SQLITE_INTEGER) else { throw DatabaseError.decoding("column \(column)") }
+        return sqlite3_column_int64(statement, Int32(column))
+    }
+
+    func text(_ column: Int) throws -> UnsafeRawBufferPointer? {
+        guard try check(column, SQLITE_TEXT) else { return nil }
+        // The pointer first, then the length (SQLite's documented order).
+        let pointer = sqlite3_column_text(statement, Int32(column))
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, Int32(column))))
+    }
+
+    func blob(_ column: Int) throws -> UnsafeRawBufferPointer? {
+        guard try check(column, SQLITE_BLOB) else { return nil }
+        let pointer = sqlite3_column_blob(statement, Int32(column))
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(statement, Int32(column))))
     }
 }

@@ -37,6 +37,10 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
         try readers.withConnection { connection, _ in try connection.query(sql, parameters) }
     }
 
+    public func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
+        try readers.withConnection { connection, _ in try connection.forEachRow(sql, parameters, body) }
+    }
+
     public func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
         writeLock.lock()
         defer { writeLock.unlock() }

@@ -122,6 +122,37 @@ public protocol ItemRepository: Sendable {
     func delete(id: ItemID, userID: UserID) throws -> Bool
     /// The user's items in sequence order after `afterSequence`, at most `limit`.
     func list(userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int) throws -> [Item]
+    /// `list`, lending each item's stored columns to `body` instead of building `Item`s: a page
+    /// is decrypted and rendered straight from the database's buffers.
+    func forEachStored(
+        userID: UserID, vaultID: VaultID?, afterSequence: Int64?, limit: Int, _ body: (StoredItemColumns) throws -> Void) throws
+}
+
+/// An item's stored columns, valid only during the callback they are lent to.
+public struct StoredItemColumns {
+    public var sequence: Int64
+    /// UTF-8 of the item id.
+    public var id: UnsafeRawBufferPointer
+    /// UTF-8 of the vault id.
+    public var vaultID: UnsafeRawBufferPointer
+    public var version: Int64
+    public var sealedPayload: UnsafeRawBufferPointer
+    /// Unix seconds.
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    public init(
+        sequence: Int64, id: UnsafeRawBufferPointer, vaultID: UnsafeRawBufferPointer, version: Int64, sealedPayload: UnsafeRawBufferPointer,
+        createdAt: Int64, updatedAt: Int64
+    ) {
+        self.sequence = sequence
+        self.id = id
+        self.vaultID = vaultID
+        self.version = version
+        self.sealedPayload = sealedPayload
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 extension ItemRepository {

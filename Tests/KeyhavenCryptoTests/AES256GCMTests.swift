@@ -128,4 +128,29 @@ struct AES256GCMOpenerTests {
         let combined = hex(vector.nonce) + hex(vector.ciphertext) + hex(vector.tag)
         #expect(try AES256GCM.Opener(key: vectorKey).open(combined: combined, authenticating: hex(vector.aad)) == hex(vector.plaintext))
     }
+
+    /// The append form (a page decrypted into its response): plaintext lands after what was
+    /// there, and a failed check leaves the buffer exactly as it was.
+    @Test func openAppendingLeavesTheBufferUntouchedOnFailure() throws {
+        let key = SymmetricKey.generate()
+        let opener = try AES256GCM.Opener(key: key)
+        let plaintext = Array("secret members".utf8)
+        let box = try AES256GCM.seal(plaintext, using: key, authenticating: Array("aad".utf8)).combined
+        var output = Array("prefix".utf8)
+        try box.withUnsafeBytes { sealed in
+            try Array("aad".utf8).withUnsafeBytes { try opener.open(combined: sealed, authenticating: $0, appendingTo: &output) }
+        }
+        #expect(output == Array("prefix".utf8) + plaintext)
+        var tampered = box
+        tampered[20] ^= 0x80
+        for (candidate, aad) in [(tampered, "aad"), (box, "other")] {
+            var untouched = Array("prefix".utf8)
+            #expect(throws: CryptoError.authenticationFailed) {
+                try candidate.withUnsafeBytes { sealed in
+                    try Array(aad.utf8).withUnsafeBytes { try opener.open(combined: sealed, authenticating: $0, appendingTo: &untouched) }
+                }
+            }
+            #expect(untouched == Array("prefix".utf8))
+        }
+    }
 }

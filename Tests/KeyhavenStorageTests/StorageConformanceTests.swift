@@ -139,6 +139,32 @@ struct StorageConformanceTests {
         #expect(statistics.capacity > 0)
     }
 
+    /// The streaming read (SQLite lends its own buffers; PostgreSQL lends copies) returns what
+    /// `query` returns, reports NULLs as nil and refuses a column of the wrong type.
+    @Test(arguments: TestDatabase.backends)
+    func forEachRowLendsTheSameValuesAsQuery(_ backend: DatabaseBackend) throws {
+        let test = try TestDatabase.make(backend, migrate: false)
+        defer { test.drop() }
+        try test.database.write { connection in
+            try connection.execute("CREATE TABLE lent (n BIGINT NOT NULL, t TEXT, b \(backend == .postgres ? "BYTEA" : "BLOB"))")
+            try connection.execute("INSERT INTO lent (n, t, b) VALUES ($1, $2, $3)", [.integer(7), .text("seven ✓"), .blob([0, 1, 255])])
+            try connection.execute("INSERT INTO lent (n, t, b) VALUES ($1, $2, $3)", [.integer(-8), .null, .blob([])])
+        }
+        var seen: [(Int64, String?, [UInt8]?)] = []
+        try test.database.forEachRow("SELECT n, t, b FROM lent WHERE n > $1 ORDER BY n DESC", [.integer(-100)]) { row in
+            seen.append((try row.integer(0), try row.text(1).map { String(decoding: $0, as: UTF8.self) }, try row.blob(2).map { Array($0) }))
+        }
+        #expect(seen.count == 2)
+        #expect(seen[0].0 == 7 && seen[0].1 == "seven ✓" && seen[0].2 == [0, 1, 255])
+        #expect(seen[1].0 == -8 && seen[1].1 == nil && seen[1].2 == [])
+        #expect(throws: DatabaseError.self) {
+            try test.database.forEachRow("SELECT n, t, b FROM lent", []) { row in _ = try row.blob(0) }
+        }
+        #expect(throws: DatabaseError.self) {
+            try test.database.forEachRow("SELECT n FROM lent", []) { row in _ = try row.integer(1) }
+        }
+    }
+
     @Test func unreachablePostgresIsReportedAsUnavailable() {
         let database = PostgresDatabase(url: "postgres://keyhaven@127.0.0.1:1/none?connect_timeout=2", poolSize: 1)
         defer { database.close() }

@@ -98,36 +98,50 @@ struct PasswordsController {
             vaultFilter = vault.id
         }
         let query = request.query["q"].map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
-        let key = try dataKeys.key(for: userID)
-        let clientVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .client }.map(\.id))
-
-        let opener = try AES256GCM.Opener(key: key)
-        var selected: [(Item, ArraySlice<UInt8>)] = []
-        var more = false
-        scan: while true {
-            let batch = try items.list(userID: userID, vaultID: vaultFilter, afterSequence: after, limit: query == nil ? page.limit + 1 : 500)
-            for item in batch {
-                if selected.count == page.limit {
-                    more = true
-                    break scan
-                }
-                after = item.sequence
-                if let query {
-                    // Search looks at title and website of server-encrypted items only.
-                    guard !clientVaults.contains(item.vaultID) else { continue }
-                    let payload = try ItemPayload.open(item, opener: opener)
-                    guard payload.title.lowercased().contains(query) || (payload.website?.lowercased().contains(query) ?? false) else { continue }
-                }
-                selected.append((item, try ItemPayload.openMembers(item, opener: opener)))
-            }
-            if batch.count < (query == nil ? page.limit + 1 : 500) { break }
-        }
-        var writer = JSONWriter(capacity: 256 + selected.count * 450)
+        let opener = try AES256GCM.Opener(key: try dataKeys.key(for: userID))
+        var scratch: [UInt8] = []
+        var writer = JSONWriter(capacity: 256 + page.limit * 450)
         writer.beginObject()
         writer.beginArray(key: "items")
-        for (item, members) in selected { Self.write(item, members, to: &writer) }
+        var written = 0
+        var more = false
+        if let query {
+            // Search looks at title and website of server-encrypted items only, in batches.
+            let clientVaults = Set(try vaultRepository.list(userID: userID).filter { $0.encryption == .client }.map(\.id))
+            scan: while true {
+                let batch = try items.list(userID: userID, vaultID: vaultFilter, afterSequence: after, limit: 500)
+                for item in batch {
+                    if written == page.limit {
+                        more = true
+                        break scan
+                    }
+                    guard !clientVaults.contains(item.vaultID) else {
+                        after = item.sequence
+                        continue
+                    }
+                    let payload = try ItemPayload.open(item, opener: opener)
+                    if payload.title.lowercased().contains(query) || (payload.website?.lowercased().contains(query) ?? false) {
+                        try Self.write(item, opener: opener, scratch: &scratch, to: &writer)
+                        written += 1
+                    }
+                    after = item.sequence
+                }
+                if batch.count < 500 { break }
+            }
+        } else {
+            // The common case: one query, each row decrypted from the database's buffer into the response.
+            try items.forEachStored(userID: userID, vaultID: vaultFilter, afterSequence: after, limit: page.limit + 1) { stored in
+                guard written < page.limit else {
+                    more = true
+                    return
+                }
+                try Self.write(stored, userID: userID, opener: opener, scratch: &scratch, to: &writer)
+                written += 1
+                after = stored.sequence
+            }
+        }
         writer.endArray()
-        writer.field("next_cursor", more ? selected.last.map { cursors.cursor(sequence: $0.0.sequence, userID: userID) } : nil)
+        writer.field("next_cursor", more ? after.map { cursors.cursor(sequence: $0, userID: userID) } : nil)
         writer.endObject()
         return Response(status: 200, headers: ["Content-Type": "application/json"], body: writer.bytes)
     }
@@ -207,20 +221,44 @@ struct PasswordsController {
 
     private func itemResponse(_ item: Item, key: SymmetricKey, status: Int, location: Bool) throws -> Response {
         var writer = JSONWriter()
-        Self.write(item, try ItemPayload.openMembers(item, opener: try AES256GCM.Opener(key: key)), to: &writer)
+        var scratch: [UInt8] = []
+        try Self.write(item, opener: try AES256GCM.Opener(key: key), scratch: &scratch, to: &writer)
         var headers: HTTPHeaders = ["Content-Type": "application/json", "ETag": Self.etag(item)]
         if location { headers.add(name: "Location", value: "/passwords/\(item.id.rawValue)") }
         return Response(status: status, headers: headers, body: writer.bytes)
     }
 
-    private static func write(_ item: Item, _ members: ArraySlice<UInt8>, to writer: inout JSONWriter) {
+    private static func write(_ item: Item, opener: AES256GCM.Opener, scratch: inout [UInt8], to writer: inout JSONWriter) throws {
+        var id = item.id.rawValue
+        var vaultID = item.vaultID.rawValue
+        try id.withUTF8 { id in
+            try vaultID.withUTF8 { vaultID in
+                try item.sealedPayload.withUnsafeBytes { sealed in
+                    let stored = StoredItemColumns(
+                        sequence: item.sequence, id: UnsafeRawBufferPointer(id), vaultID: UnsafeRawBufferPointer(vaultID), version: item.version,
+                        sealedPayload: sealed, createdAt: Int64(item.createdAt.timeIntervalSince1970.rounded(.down)),
+                        updatedAt: Int64(item.updatedAt.timeIntervalSince1970.rounded(.down)))
+                    try write(stored, userID: item.userID, opener: opener, scratch: &scratch, to: &writer)
+                }
+            }
+        }
+    }
+
+    /// The API form of an item: ids, the decrypted members, timestamps, version.
+    private static func write(
+        _ stored: StoredItemColumns, userID: UserID, opener: AES256GCM.Opener, scratch: inout [UInt8], to writer: inout JSONWriter
+    ) throws {
         writer.beginObject()
-        writer.field("id", item.id.rawValue)
-        writer.field("vault_id", item.vaultID.rawValue)
-        writer.members(members)
-        writer.timestamp("created_at", item.createdAt)
-        writer.timestamp("updated_at", item.updatedAt)
-        writer.field("version", item.version)
+        writer.field("id", utf8: stored.id)
+        writer.field("vault_id", utf8: stored.vaultID)
+        try writer.members { output in
+            try ItemPayload.appendMembers(
+                sealed: stored.sealedPayload, userID: userID, itemID: stored.id, version: stored.version, opener: opener, scratch: &scratch,
+                to: &output)
+        }
+        writer.timestamp("created_at", unixSeconds: stored.createdAt)
+        writer.timestamp("updated_at", unixSeconds: stored.updatedAt)
+        writer.field("version", stored.version)
         writer.endObject()
     }
 }

@@ -23,9 +23,35 @@ struct ItemPayload: Sendable, Equatable {
 
     /// The decrypted JSON members of a stored item (validated as format 1, not parsed).
     static func openMembers(_ item: Item, opener: AES256GCM.Opener) throws -> ArraySlice<UInt8> {
-        let plain = try opener.open(combined: item.sealedPayload, authenticating: aad(userID: item.userID, itemID: item.id, version: item.version))
-        guard plain.first == 1, plain.count > 1 else { throw CryptoError.invalidInput("item payload is malformed") }
-        return plain[1...]
+        var output: [UInt8] = []
+        var scratch: [UInt8] = []
+        var id = item.id.rawValue
+        try id.withUTF8 { id in
+            try item.sealedPayload.withUnsafeBytes { sealed in
+                try appendMembers(
+                    sealed: sealed, userID: item.userID, itemID: UnsafeRawBufferPointer(id), version: item.version, opener: opener,
+                    scratch: &scratch, to: &output)
+            }
+        }
+        return output[...]
+    }
+
+    /// Decrypts a stored payload straight into `output` as its JSON members (format 1, checked,
+    /// not parsed): the page path, with no copy of the item in between. `scratch` holds the AAD
+    /// and is reused from item to item. On failure `output` is as it was.
+    static func appendMembers(
+        sealed: UnsafeRawBufferPointer, userID: UserID, itemID: UnsafeRawBufferPointer, version: Int64, opener: AES256GCM.Opener,
+        scratch aad: inout [UInt8], to output: inout [UInt8]
+    ) throws {
+        aad.removeAll(keepingCapacity: true)
+        appendAAD(userID: userID, itemID: itemID, version: version, to: &aad)
+        let start = output.count
+        try aad.withUnsafeBytes { try opener.open(combined: sealed, authenticating: $0, appendingTo: &output) }
+        guard output.count > start + 1, output[start] == 1 else {
+            output.removeSubrange(start...)
+            throw CryptoError.invalidInput("item payload is malformed")
+        }
+        output.remove(at: start)  // the format byte
     }
 
     /// The decrypted fields of a stored item.
@@ -40,7 +66,20 @@ struct ItemPayload: Sendable, Equatable {
     }
 
     private static func aad(userID: UserID, itemID: ItemID, version: Int64) -> [UInt8] {
-        Array("keyhaven:item:v1:\(userID.rawValue):\(itemID.rawValue):\(version)".utf8)
+        var aad: [UInt8] = []
+        var id = itemID.rawValue
+        id.withUTF8 { appendAAD(userID: userID, itemID: UnsafeRawBufferPointer($0), version: version, to: &aad) }
+        return aad
+    }
+
+    /// `keyhaven:item:v1:<user id>:<item id>:<version>`.
+    private static func appendAAD(userID: UserID, itemID: UnsafeRawBufferPointer, version: Int64, to aad: inout [UInt8]) {
+        aad.append(contentsOf: "keyhaven:item:v1:".utf8)
+        aad.append(contentsOf: userID.rawValue.utf8)
+        aad.append(UInt8(ascii: ":"))
+        aad.append(contentsOf: itemID)
+        aad.append(UInt8(ascii: ":"))
+        aad.append(contentsOf: String(version).utf8)
     }
 
     private func encoded() -> [UInt8] {
