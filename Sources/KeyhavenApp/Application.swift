@@ -96,7 +96,7 @@ public func buildApplication(configuration: Configuration, logger: Logger = Logg
         // One server keeps its buckets in memory; servers sharing PostgreSQL share them there.
         let rateLimitStore: any RateLimitStore =
             database.backend == .postgres ? SQLRateLimitStore(database: database) : MemoryRateLimitStore()
-        let authenticator = Authenticator(tokens: tokens, sessions: sessions, logger: logger)
+        let authenticator = Authenticator(tokens: tokens, sessions: sessions, database: database, logger: logger)
 
         let audit = AuditRecorder(audit: SQLAuditLogRepository(database: database))
         let limiter = RateLimiter(store: rateLimitStore)

@@ -20,7 +20,7 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func beginObject(key: String) {
+    mutating func beginObject(key: StaticString) {
         writeKey(key)
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
@@ -34,15 +34,15 @@ struct JSONWriter {
     }
 
     /// A value that is already JSON (stored as JSON by this server).
-    mutating func raw(key: String, _ json: String) {
+    mutating func raw(key: StaticString, _ json: String) {
         writeKey(key)
         bytes.append(contentsOf: json.utf8)
         needsComma = true
     }
 
-    mutating func field(_ key: String, _ value: Int) { field(key, Int64(value)) }
+    mutating func field(_ key: StaticString, _ value: Int) { field(key, Int64(value)) }
 
-    mutating func beginArray(key: String) {
+    mutating func beginArray(key: StaticString) {
         writeKey(key)
         bytes.append(UInt8(ascii: "["))
         needsComma = false
@@ -53,20 +53,20 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func field(_ key: String, _ value: String?) {
+    mutating func field(_ key: StaticString, _ value: String?) {
         writeKey(key)
         if let value { writeString(value) } else { bytes.append(contentsOf: [110, 117, 108, 108]) }  // null
         needsComma = true
     }
 
     /// A string field from UTF-8 bytes (borrowed from the database).
-    mutating func field(_ key: String, utf8: UnsafeRawBufferPointer) {
+    mutating func field(_ key: StaticString, utf8: UnsafeRawBufferPointer) {
         writeKey(key)
         Self.appendString(utf8, to: &bytes)
         needsComma = true
     }
 
-    mutating func field(_ key: String, _ value: Int64) {
+    mutating func field(_ key: StaticString, _ value: Int64) {
         writeKey(key)
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
@@ -80,11 +80,11 @@ struct JSONWriter {
     }
 
     /// An RFC 3339 UTC timestamp with whole seconds, written straight into the output.
-    mutating func timestamp(_ key: String, _ date: Date) {
+    mutating func timestamp(_ key: StaticString, _ date: Date) {
         timestamp(key, unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
-    mutating func timestamp(_ key: String, unixSeconds: Int64) {
+    mutating func timestamp(_ key: StaticString, unixSeconds: Int64) {
         writeKey(key)
         bytes.append(UInt8(ascii: "\""))
         RFC3339.append(unixSeconds: unixSeconds, to: &bytes)
@@ -92,7 +92,7 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func field(_ key: String, _ value: Bool) {
+    mutating func field(_ key: StaticString, _ value: Bool) {
         writeKey(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         needsComma = true
@@ -109,10 +109,15 @@ struct JSONWriter {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    private mutating func writeKey(_ key: String) {
+    /// Keys are this server's own snake_case literals: written as they are, nothing to escape.
+    private mutating func writeKey(_ key: StaticString) {
         separate()
-        writeString(key)
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { key in
+            assert(key.allSatisfy { Self.needsEscape[Int($0)] == 0 }, "JSON keys are plain literals")
+            bytes.append(contentsOf: key)
+        }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         needsComma = false
     }
 
@@ -128,6 +133,12 @@ struct JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// 1 for bytes that stop the plain-run scan: controls, `"`, `\\`, and 0xE2 (which may begin
+    /// U+2028/U+2029).
+    private static let needsEscape: [UInt8] = (0..<256).map { byte in
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 ? 1 : 0
+    }
+
     /// UTF-8 bytes as a JSON string, quotes included. Control characters are escaped, and so are
     /// U+2028/U+2029, so the output is also safe as one line of a JSON-lines log.
     static func appendString(_ utf8: UnsafeRawBufferPointer, to output: inout [UInt8]) {
@@ -135,8 +146,13 @@ struct JSONWriter {
         // Copy runs of plain bytes at once; escape the rest.
         var runStart = 0
         var index = 0
+        let table = needsEscape
         while index < utf8.count {
             let byte = utf8[index]
+            if table[Int(byte)] == 0 {
+                index += 1
+                continue
+            }
             var width = 1
             let escape: (UInt8, UInt8?)  // \X, or \u00XX / \u202X
             switch byte {

@@ -87,22 +87,37 @@ public enum RFC3339 {
         let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
         let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
         let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
-        func two(_ value: Int) -> (UInt8, UInt8) { (UInt8(48 + value / 10 % 10), UInt8(48 + value % 10)) }
-        let (y1, y2) = two(year / 100)
-        let (y3, y4) = two(year)
-        let (mo1, mo2) = two(month)
-        let (d1, d2) = two(day)
-        let (h1, h2) = two(secondOfDay / 3600)
-        let (mi1, mi2) = two(secondOfDay / 60 % 60)
-        let (s1, s2) = two(secondOfDay % 60)
-        let dash = UInt8(ascii: "-")
-        let colon = UInt8(ascii: ":")
-        bytes.append(contentsOf: [y1, y2, y3, y4, dash, mo1, mo2, dash, d1, d2, UInt8(ascii: "T"), h1, h2, colon, mi1, mi2, colon, s1, s2])
-        if let milliseconds {
-            let (m2, m3) = two(milliseconds)
-            bytes.append(contentsOf: [UInt8(ascii: "."), UInt8(48 + milliseconds / 100 % 10), m2, m3])
+        // Written into a stack buffer, then appended once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func two(_ value: Int) {
+                put(UInt8(48 + value / 10 % 10))
+                put(UInt8(48 + value % 10))
+            }
+            two(year / 100)
+            two(year)
+            put(UInt8(ascii: "-"))
+            two(month)
+            put(UInt8(ascii: "-"))
+            two(day)
+            put(UInt8(ascii: "T"))
+            two(secondOfDay / 3600)
+            put(UInt8(ascii: ":"))
+            two(secondOfDay / 60 % 60)
+            put(UInt8(ascii: ":"))
+            two(secondOfDay % 60)
+            if let milliseconds {
+                put(UInt8(ascii: "."))
+                put(UInt8(48 + milliseconds / 100 % 10))
+                two(milliseconds)
+            }
+            put(UInt8(ascii: "Z"))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
-        bytes.append(UInt8(ascii: "Z"))
     }
 
     public static func date(from text: String) -> Date? {

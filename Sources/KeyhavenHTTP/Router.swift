@@ -113,7 +113,22 @@ public struct Router: Sendable {
 
     private static func split(_ path: String) -> [Substring] {
         // "/a/b" → ["a", "b"]; "/" → []; "/a/" keeps its empty last segment so it does not match "/a".
+        // By hand over UTF-8: the generic `split` was a visible share of every request.
         let trimmed = path.hasPrefix("/") ? path.dropFirst() : Substring(path)
-        return trimmed.isEmpty ? [] : trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        guard !trimmed.isEmpty else { return [] }
+        var segments: [Substring] = []
+        segments.reserveCapacity(4)
+        var start = trimmed.startIndex
+        var index = start
+        let utf8 = trimmed.utf8
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                segments.append(trimmed[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        segments.append(trimmed[start...])
+        return segments
     }
 }

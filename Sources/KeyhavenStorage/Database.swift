@@ -105,6 +105,12 @@ public protocol Database: Sendable {
     func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row]
     /// `DatabaseConnection.forEachRow` as one statement outside an explicit transaction, like `query`.
     func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws
+    /// Runs `body` with every read this thread makes through this database (`read`, `query`,
+    /// `forEachRow`) in one read transaction: one consistent snapshot, and on SQLite one lock
+    /// round instead of one per statement. Reads inside `body` do not see writes made inside
+    /// it, so only code that reads, or writes nothing it reads back, belongs here. PostgreSQL
+    /// runs `body` as is (each statement still sees the latest commits).
+    func withReadSnapshot<Result>(_ body: () throws -> Result) throws -> Result
     /// Runs `body` inside a write transaction: committed if it returns, rolled back if it throws.
     @discardableResult
     func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result
@@ -116,6 +122,8 @@ public protocol Database: Sendable {
 }
 
 extension Database {
+    public func withReadSnapshot<Result>(_ body: () throws -> Result) throws -> Result { try body() }
+
     public func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
         try lendRows(try query(sql, parameters), to: body)
     }

@@ -28,17 +28,31 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
     }
 
     public func read<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
-        try readers.withConnection { connection, _ in
+        if let pinned = PinnedReader.current(for: self) { return try body(pinned) }
+        return try readers.withConnection { connection, _ in
             try Self.transaction(on: connection, begin: "BEGIN", body)
         }
     }
 
     public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
-        try readers.withConnection { connection, _ in try connection.query(sql, parameters) }
+        if let pinned = PinnedReader.current(for: self) { return try pinned.query(sql, parameters) }
+        return try readers.withConnection { connection, _ in try connection.query(sql, parameters) }
     }
 
     public func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
+        if let pinned = PinnedReader.current(for: self) { return try pinned.forEachRow(sql, parameters, body) }
         try readers.withConnection { connection, _ in try connection.forEachRow(sql, parameters, body) }
+    }
+
+    public func withReadSnapshot<Result>(_ body: () throws -> Result) throws -> Result {
+        if PinnedReader.current(for: self) != nil { return try body() }  // already inside one
+        return try readers.withConnection { connection, _ in
+            try Self.transaction(on: connection, begin: "BEGIN") { _ in
+                let outer = PinnedReader.pin(connection, for: self)
+                defer { PinnedReader.unpin(restoring: outer) }
+                return try body()
+            }
+        }
     }
 
     public func write<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
@@ -113,5 +127,44 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
             _ = try? connection.execute("ROLLBACK")
             throw error
         }
+    }
+}
+
+/// The reader a thread has pinned with `withReadSnapshot`, kept in one process-wide pthread key
+/// (keys are few; databases are many in tests) together with the database it belongs to.
+private enum PinnedReader {
+    private final class Pin {
+        let database: ObjectIdentifier
+        let connection: SQLiteConnection
+        init(database: ObjectIdentifier, connection: SQLiteConnection) {
+            self.database = database
+            self.connection = connection
+        }
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    static func current(for database: SQLiteDatabase) -> SQLiteConnection? {
+        guard let raw = pthread_getspecific(key) else { return nil }
+        let pin = Unmanaged<Pin>.fromOpaque(raw).takeUnretainedValue()
+        return pin.database == ObjectIdentifier(database) ? pin.connection : nil
+    }
+
+    /// Returns the pin it shadows (another database's), to hand back to `unpin`.
+    static func pin(_ connection: SQLiteConnection, for database: SQLiteDatabase) -> UnsafeMutableRawPointer? {
+        let outer = pthread_getspecific(key)
+        let pin = Pin(database: ObjectIdentifier(database), connection: connection)
+        pthread_setspecific(key, Unmanaged.passRetained(pin).toOpaque())
+        return outer
+    }
+
+    static func unpin(restoring outer: UnsafeMutableRawPointer?) {
+        guard let raw = pthread_getspecific(key) else { return }
+        pthread_setspecific(key, outer)
+        Unmanaged<Pin>.fromOpaque(raw).release()
     }
 }

@@ -165,6 +165,35 @@ struct StorageConformanceTests {
         }
     }
 
+    /// On SQLite every read inside `withReadSnapshot` (query, read, forEachRow, a nested snapshot)
+    /// sees the state from its first read, even after a commit from elsewhere; PostgreSQL runs
+    /// the body as is. Either way the reader goes back to the pool and errors pass through.
+    @Test(arguments: TestDatabase.backends)
+    func readSnapshotHoldsOneViewAcrossStatements(_ backend: DatabaseBackend) throws {
+        struct Stop: Error {}
+        let test = try TestDatabase.make(backend, migrate: false)
+        defer { test.drop() }
+        let database = test.database
+        try database.write { try $0.execute("CREATE TABLE seen (n BIGINT NOT NULL)") }
+        try database.write { try $0.execute("INSERT INTO seen (n) VALUES (1)") }
+        func count() throws -> Int64 { try database.query("SELECT COUNT(*) AS c FROM seen", [])[0].integer("c") }
+        try database.withReadSnapshot {
+            #expect(try count() == 1)
+            try database.write { try $0.execute("INSERT INTO seen (n) VALUES (2)") }
+            let expected: Int64 = backend == .sqlite ? 1 : 2
+            #expect(try count() == expected)
+            #expect(try database.read { try $0.query("SELECT COUNT(*) AS c FROM seen")[0].integer("c") } == expected)
+            var streamed: Int64 = 0
+            try database.forEachRow("SELECT n FROM seen", []) { _ in streamed += 1 }
+            #expect(streamed == expected)
+            #expect(try database.withReadSnapshot { try count() } == expected)
+        }
+        #expect(try count() == 2)
+        #expect(throws: Stop.self) { try database.withReadSnapshot { throw Stop() } }
+        #expect(database.poolStatistics.inUse == 0)
+        #expect(try count() == 2)
+    }
+
     @Test func unreachablePostgresIsReportedAsUnavailable() {
         let database = PostgresDatabase(url: "postgres://keyhaven@127.0.0.1:1/none?connect_timeout=2", poolSize: 1)
         defer { database.close() }

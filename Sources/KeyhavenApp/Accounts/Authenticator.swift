@@ -25,6 +25,7 @@ typealias AuthenticatedHandler = @Sendable (Request, AuthenticatedContext) throw
 struct Authenticator: Sendable {
     let tokens: TokenIssuer
     let sessions: any SessionRepository
+    let database: any Database
     let logger: Logger
 
     /// Wraps an authenticated handler into a plain one that answers 401 without valid credentials.
@@ -32,6 +33,18 @@ struct Authenticator: Sendable {
         { request, context in
             let authenticated = try authenticate(request, context: context)
             return try handler(request, authenticated)
+        }
+    }
+
+    /// `require` for handlers that only read (or write nothing they read back): the session check
+    /// and the handler's reads share one read snapshot (`Database.withReadSnapshot`), which on
+    /// SQLite is one lock round per request instead of one per statement.
+    func requireReading(_ handler: @escaping AuthenticatedHandler) -> Handler {
+        { request, context in
+            try database.withReadSnapshot {
+                let authenticated = try authenticate(request, context: context)
+                return try handler(request, authenticated)
+            }
         }
     }
 

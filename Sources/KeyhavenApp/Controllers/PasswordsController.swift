@@ -16,10 +16,11 @@ struct PasswordsController {
     let authenticator: Authenticator
 
     func register(on router: inout Router) {
-        router.get("/passwords", handler: authenticator.require { request, context in try list(request, context) })
+        // The reads: session, data key and items from one snapshot.
+        router.get("/passwords", handler: authenticator.requireReading { request, context in try list(request, context) })
         router.post("/passwords", handler: authenticator.require { request, context in try create(request, context) })
         router.get("/passwords/health", handler: authenticator.require { _, context in try health(context) })
-        router.get("/passwords/{id}", handler: authenticator.require { request, context in try read(request, context) })
+        router.get("/passwords/{id}", handler: authenticator.requireReading { request, context in try read(request, context) })
         router.put("/passwords/{id}", handler: authenticator.require { request, context in try replace(request, context) })
         router.delete("/passwords/{id}", handler: authenticator.require { request, context in try remove(request, context) })
     }
