@@ -32,6 +32,7 @@ public protocol RowColumns {
     func text(_ column: Int) throws -> UnsafeRawBufferPointer?
     /// nil for NULL.
     func blob(_ column: Int) throws -> UnsafeRawBufferPointer?
+    func isNull(_ column: Int) throws -> Bool
 }
 
 /// Lends fetched rows as `RowColumns`; text and blobs are copied into buffers freed after each call.
@@ -57,6 +58,11 @@ private final class CopiedRowColumns: RowColumns {
     func integer(_ column: Int) throws -> Int64 {
         guard case .integer(let value) = row.value(at: column) else { throw DatabaseError.decoding("column \(column)") }
         return value
+    }
+
+    func isNull(_ column: Int) throws -> Bool {
+        guard let value = row.value(at: column) else { throw DatabaseError.decoding("column \(column)") }
+        return value == .null
     }
 
     func text(_ column: Int) throws -> UnsafeRawBufferPointer? {

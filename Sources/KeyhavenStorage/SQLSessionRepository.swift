@@ -25,18 +25,32 @@ public struct SQLSessionRepository: SessionRepository {
         try database.read { try $0.query("SELECT * FROM sessions WHERE id = $1", [.text(id.rawValue)]).first.map(Self.session) }
     }
 
+    /// Runs on every authenticated request: columns by position straight from the row, no `Row`.
     public func findWithUser(id: SessionID) throws -> (Session, User)? {
-        let rows = try database.query(
+        var found: (Session, User)?
+        try database.forEachRow(
             """
-            SELECT sessions.*, users.email, users.email_key, users.password_hash, users.created_at AS user_created_at,
-            users.updated_at AS user_updated_at FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = $1
-            """, [.text(id.rawValue)])
-        guard let row = rows.first else { return nil }
-        let session = try Self.session(row)
-        let user = User(
-            id: session.userID, email: try row.string("email"), emailKey: try row.string("email_key"), passwordHash: try row.string("password_hash"),
-            createdAt: try row.date("user_created_at"), updatedAt: try row.date("user_updated_at"))
-        return (session, user)
+            SELECT sessions.user_id, sessions.created_at, sessions.last_used_at, sessions.expires_at, sessions.revoked_at,
+            sessions.ip, sessions.user_agent, users.email, users.email_key, users.password_hash, users.created_at, users.updated_at
+            FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = $1
+            """, [.text(id.rawValue)]
+        ) { row in
+            func text(_ column: Int) throws -> String {
+                guard let bytes = try row.text(column) else { throw DatabaseError.decoding("sessions column \(column)") }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            func date(_ column: Int) throws -> Date { Date(timeIntervalSince1970: TimeInterval(try row.integer(column))) }
+            let userID = UserID(try text(0))
+            let revoked: Date? = try row.isNull(4) ? nil : try date(4)
+            let session = Session(
+                id: id, userID: userID, createdAt: try date(1), lastUsedAt: try date(2), expiresAt: try date(3), revokedAt: revoked,
+                ipAddress: try text(5), userAgent: try text(6))
+            let user = User(
+                id: userID, email: try text(7), emailKey: try text(8), passwordHash: try text(9), createdAt: try date(10),
+                updatedAt: try date(11))
+            found = (session, user)
+        }
+        return found
     }
 
     public func find(refreshTokenHash: String) throws -> Session? {

@@ -188,6 +188,11 @@ private struct SQLiteRowColumns: RowColumns {
         return true
     }
 
+    func isNull(_ column: Int) throws -> Bool {
+        guard column >= 0, column < count else { throw DatabaseError.decoding("column \(column)") }
+        return sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL
+    }
+
     func integer(_ column: Int) throws -> Int64 {
         guard try check(column, SQLITE_INTEGER) else { throw DatabaseError.decoding("column \(column)") }
         return sqlite3_column_int64(statement, Int32(column))

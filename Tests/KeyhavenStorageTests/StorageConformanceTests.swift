@@ -151,9 +151,12 @@ struct StorageConformanceTests {
             try connection.execute("INSERT INTO lent (n, t, b) VALUES ($1, $2, $3)", [.integer(-8), .null, .blob([])])
         }
         var seen: [(Int64, String?, [UInt8]?)] = []
+        var nulls: [Bool] = []
         try test.database.forEachRow("SELECT n, t, b FROM lent WHERE n > $1 ORDER BY n DESC", [.integer(-100)]) { row in
             seen.append((try row.integer(0), try row.text(1).map { String(decoding: $0, as: UTF8.self) }, try row.blob(2).map { Array($0) }))
+            nulls.append(try row.isNull(1))
         }
+        #expect(nulls == [false, true])
         #expect(seen.count == 2)
         #expect(seen[0].0 == 7 && seen[0].1 == "seven ✓" && seen[0].2 == [0, 1, 255])
         #expect(seen[1].0 == -8 && seen[1].1 == nil && seen[1].2 == [])
