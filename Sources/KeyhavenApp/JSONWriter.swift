@@ -117,7 +117,8 @@ struct JSONWriter {
             assert(key.allSatisfy { Self.needsEscape[Int($0)] == 0 }, "JSON keys are plain literals")
             bytes.append(contentsOf: key)
         }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
