@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <errno.h>
 
-/* MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are C-variadic and
+/* MHD_start_daemon and MHD_get_connection_info are C-variadic and
    cannot be called from Swift. These non-variadic wrappers are the only way in. */
 static inline struct MHD_Daemon *
 keyhaven_mhd_start(unsigned int flags, uint16_t port,
@@ -20,12 +20,6 @@ keyhaven_mhd_start(unsigned int flags, uint16_t port,
 {
     return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
                             MHD_OPTION_ARRAY, options, MHD_OPTION_END);
-}
-
-static inline uint16_t keyhaven_mhd_bound_port(struct MHD_Daemon *daemon)
-{
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-    return info ? info->port : 0;
 }
 
 /* Writes the peer address of a connection as text ("127.0.0.1", "::1") into out.
