@@ -91,41 +91,34 @@ final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {  // used
     }
 
     private func run(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
-        let prepared = try prepared(sql)
-        let statement = prepared.statement
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        try bind(parameters, to: prepared)
-        let columnCount = Int32(prepared.names.count)
         var rows: [Row] = []
-        while true {
-            let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { break }
-            guard status == SQLITE_ROW else { throw error(status) }
+        try step(sql, parameters) { prepared in
             var values: [SQLValue] = []
-            values.reserveCapacity(Int(columnCount))
-            for column in 0..<columnCount { values.append(value(statement, column)) }
+            values.reserveCapacity(prepared.names.count)
+            for column in 0..<Int32(prepared.names.count) { values.append(value(prepared.statement, column)) }
             rows.append(Row(names: prepared.names, columns: values))
         }
         return rows
     }
 
     func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
+        try step(sql, parameters) { prepared in try body(SQLiteRowColumns(statement: prepared.statement, count: prepared.names.count)) }
+    }
+
+    /// Prepares (or reuses) `sql`, binds, and calls `row` at each result row; the statement is
+    /// reset afterwards whatever happens.
+    private func step(_ sql: String, _ parameters: [SQLValue], _ row: (Prepared) throws -> Void) throws {
         let prepared = try prepared(sql)
-        let statement = prepared.statement
         defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            sqlite3_reset(prepared.statement)
+            sqlite3_clear_bindings(prepared.statement)
         }
         try bind(parameters, to: prepared)
-        let columns = SQLiteRowColumns(statement: statement, count: prepared.names.count)
         while true {
-            let status = sqlite3_step(statement)
+            let status = sqlite3_step(prepared.statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw error(status) }
-            try body(columns)
+            try row(prepared)
         }
     }
 
