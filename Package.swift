@@ -33,8 +33,10 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
 
+        // The lock box shared by every layer that keeps state between threads (and the tests).
+        .target(name: "KeyhavenLocking", swiftSettings: strictSettings),
         // 2. HTTP
-        .target(name: "KeyhavenHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: strictSettings),
+        .target(name: "KeyhavenHTTP", dependencies: ["CMicroHTTPD", "KeyhavenLocking"], swiftSettings: strictSettings),
         // 3. Crypto
         .target(
             name: "KeyhavenCrypto", dependencies: ["COpenSSL", "CXCrypt", "CArgon2"],
@@ -49,7 +51,7 @@ let package = Package(
             swiftSettings: strictSettings),
         // 5. Scanner: a pure engine, bytes and paths in, findings out; rules are a bundled data file.
         .target(
-            name: "KeyhavenScanner", dependencies: ["CPCRE2", "KeyhavenCrypto"],
+            name: "KeyhavenScanner", dependencies: ["CPCRE2", "KeyhavenCrypto", "KeyhavenLocking"],
             resources: [.embedInCode("rules.json")], swiftSettings: strictSettings),
         // An HTTPS client over libcurl (GitHub, and the kh client).
         .target(name: "KeyhavenHTTPClient", dependencies: ["CCurl"], swiftSettings: strictSettings),
@@ -60,12 +62,12 @@ let package = Package(
             name: "KeyhavenApp",
             dependencies: [
                 "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenMail", "KeyhavenQR", "KeyhavenStorage", "KeyhavenScanner",
-                "KeyhavenGitHub", "KeyhavenHTTPClient",
+                "KeyhavenGitHub", "KeyhavenHTTPClient", "KeyhavenLocking",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: throwaway databases, a raw socket HTTP client.
         .target(
-            name: "KeyhavenTestSupport", dependencies: ["KeyhavenHTTP", "KeyhavenStorage", "COpenSSL"],
+            name: "KeyhavenTestSupport", dependencies: ["KeyhavenHTTP", "KeyhavenStorage", "COpenSSL", "KeyhavenLocking"],
             swiftSettings: strictSettings),
         // 8. Executable
         .executableTarget(
@@ -76,7 +78,7 @@ let package = Package(
         .executableTarget(name: "kh", dependencies: ["KeyhavenClient", "KeyhavenCrypto"], swiftSettings: strictSettings),
 
         .testTarget(
-            name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP", "KeyhavenTestSupport"],
+            name: "KeyhavenHTTPTests", dependencies: ["KeyhavenHTTP", "KeyhavenTestSupport", "KeyhavenLocking"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenCryptoTests", dependencies: ["KeyhavenCrypto"],
@@ -86,17 +88,17 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenClientTests",
-            dependencies: ["KeyhavenClient", "KeyhavenApp", "KeyhavenHTTP", "KeyhavenStorage", "KeyhavenTestSupport"],
+            dependencies: ["KeyhavenClient", "KeyhavenApp", "KeyhavenHTTP", "KeyhavenStorage", "KeyhavenTestSupport", "KeyhavenLocking"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenMailTests", dependencies: ["KeyhavenMail", "KeyhavenTestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage", "KeyhavenTestSupport"],
+            name: "KeyhavenStorageTests", dependencies: ["KeyhavenStorage", "KeyhavenTestSupport", "KeyhavenLocking"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "KeyhavenAppTests",
             dependencies: [
-                "KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage", "KeyhavenTestSupport", "KeyhavenGitHub",
+                "KeyhavenApp", "KeyhavenHTTP", "KeyhavenCrypto", "KeyhavenStorage", "KeyhavenTestSupport", "KeyhavenLocking", "KeyhavenGitHub",
                 "KeyhavenHTTPClient",
             ],
             swiftSettings: strictSettings),

@@ -1,6 +1,6 @@
 import Foundation
 import KeyhavenCrypto
-import Synchronization
+import KeyhavenLocking
 
 /// The master key ring as the running server sees it. `keyhaven keys rotate` rewrites the key
 /// file while servers run; each server notices (the file's modification time, checked at most
@@ -14,13 +14,13 @@ final class MasterKeys: Sendable {
     }
 
     private let path: String?
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private static let recheckInterval: TimeInterval = 5
 
     /// `path` nil: a fixed ring (tests).
     init(ring: KeyRing, path: String?) {
         self.path = path
-        state = Mutex(State(ring: ring, modified: path.flatMap(Self.modificationDate), checkedAt: Date()))
+        state = Locked(State(ring: ring, modified: path.flatMap(Self.modificationDate), checkedAt: Date()))
     }
 
     var ring: KeyRing { current(forceCheck: false) }

@@ -1,4 +1,5 @@
 import Foundation
+import KeyhavenLocking
 import Synchronization
 
 /// Prometheus metrics for the HTTP server: request counts by route/method/status, a latency
@@ -29,7 +30,7 @@ public final class Metrics: Sendable {
         var latency: [String: Histogram] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let inFlight = Atomic<Int>(0)
 
     public init() {}

@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Foundation
+import KeyhavenLocking
 import Synchronization
 
 /// The HTTP/1.1 (+TLS) server over GNU libmicrohttpd.
@@ -67,7 +68,7 @@ public final class HTTPServer: Sendable {
     /// The port actually bound.
     public let port: UInt16
     private let listener: Listener
-    private let state: Mutex<DaemonState>
+    private let state: Locked<DaemonState>
     private let context: ServerContext
 
     private struct DaemonState: @unchecked Sendable {  // the pointers are only touched under the mutex
@@ -121,7 +122,7 @@ public final class HTTPServer: Sendable {
         self.context = context
         self.listener = listener
         self.port = listener.port
-        self.state = Mutex(DaemonState(daemon: daemon, cStrings: cStrings))
+        self.state = Locked(DaemonState(daemon: daemon, cStrings: cStrings))
         listener.start(daemon: UInt(bitPattern: daemon))
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import KeyhavenLocking
 import Synchronization
 
 /// Counts for one scan, as `keyhaven scan --format json` prints them.
@@ -111,7 +112,7 @@ public final class LocalScan: Sendable {
 
         let scanner = SecretScanner(ruleSet: rules, fingerprintKey: fingerprintKey, ignoredFingerprints: ignore.fingerprints)
         let next = Atomic<Int>(0)
-        let shared = Mutex((findings: [Finding](), stats: stats, problems: problems))
+        let shared = Locked((findings: [Finding](), stats: stats, problems: problems))
         let workers = max(1, min(options.threads, jobs.count))
         let done = DispatchSemaphore(value: 0)
         let jobList = jobs

@@ -2,6 +2,7 @@ import COpenSSL
 public import Foundation
 import Glibc
 import KeyhavenHTTP
+import KeyhavenLocking
 
 /// A local imitation of the parts of GitHub Keyhaven calls, on the project's own HTTP server
 /// (port 0, plain HTTP on loopback): the OAuth web flow with PKCE, `/user`, `/user/emails`,

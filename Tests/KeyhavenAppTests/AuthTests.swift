@@ -1,6 +1,7 @@
 import Foundation
 import KeyhavenCrypto
 import KeyhavenHTTP
+import KeyhavenLocking
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import KeyhavenHTTP
+import KeyhavenLocking
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import KeyhavenHTTPClient
+import KeyhavenLocking
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import KeyhavenHTTP
+import KeyhavenLocking
 import KeyhavenTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import KeyhavenLocking
 import KeyhavenStorage
 import KeyhavenTestSupport
 import Testing

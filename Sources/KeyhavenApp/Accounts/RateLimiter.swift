@@ -1,8 +1,8 @@
 import Foundation
 import KeyhavenCrypto
 import KeyhavenHTTP
+import KeyhavenLocking
 import KeyhavenStorage
-import Synchronization
 
 /// Token-bucket rate limiting over a `RateLimitStore`; refusals become 429 with `Retry-After`.
 struct RateLimiter: Sendable {
@@ -35,7 +35,7 @@ final class MemoryRateLimitStore: RateLimitStore {
         var updatedAtMilliseconds: Int64
     }
 
-    private let buckets = Mutex<[String: Level]>([:])
+    private let buckets = Locked<[String: Level]>([:])
     private static let pruneThreshold = 100_000
 
     func take(_ cost: Int, from key: String, rule: TokenBucketRule, nowMilliseconds: Int64) throws -> RateLimitDecision {

@@ -1,7 +1,7 @@
 import Foundation
 import KeyhavenCrypto
+import KeyhavenLocking
 import KeyhavenStorage
-import Synchronization
 
 /// Mints and checks access tokens (EdDSA JWTs) and refresh tokens (opaque, stored as SHA-256).
 struct TokenIssuer: Sendable {
@@ -57,7 +57,7 @@ struct TokenIssuer: Sendable {
 /// Access tokens whose signature and claims have been verified, by their exact text. Bounded:
 /// past `capacity` entries it starts over.
 final class VerifiedTokenCache: Sendable {
-    private let entries = Mutex<[String: JWT.Claims]>([:])
+    private let entries = Locked<[String: JWT.Claims]>([:])
     private let capacity = 10_000
 
     func claims(for token: String, now: Date) -> JWT.Claims? {

@@ -1,7 +1,7 @@
 import Foundation
 import KeyhavenCrypto
+import KeyhavenLocking
 import KeyhavenStorage
-import Synchronization
 
 /// Envelope encryption's middle layer: each user has a random 256-bit data key, stored only
 /// sealed (AES-256-GCM) under a master key-encryption key with the user id as AAD. Item payloads,
@@ -74,7 +74,7 @@ struct DataKeys: Sendable {
 }
 
 final class OpenedKeyCache: Sendable {
-    private let keys = Mutex<[UserID: SymmetricKey]>([:])
+    private let keys = Locked<[UserID: SymmetricKey]>([:])
     private let capacity = 10_000
 
     func key(for userID: UserID) -> SymmetricKey? { keys.withLock { $0[userID] } }
