@@ -67,7 +67,6 @@ public final class HTTPServer: Sendable {
 
     /// The port actually bound.
     public let port: UInt16
-    private let listener: Listener
     private let state: Locked<DaemonState>
     private let context: ServerContext
 
@@ -80,10 +79,9 @@ public final class HTTPServer: Sendable {
     /// pool works, so the connection threads keep serving everything else.
     public init(configuration: Configuration, responder: Responder, workPool: WorkPool? = nil) throws {
         let context = ServerContext(responder: responder, maximumBodyBytes: configuration.maximumBodyBytes, workPool: workPool)
-        // No listen socket of libmicrohttpd's own: `Listener` accepts and spreads connections over the pool.
         var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
-            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_NO_LISTEN_SOCKET.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue
         var options: [MHD_OptionItem] = [
             MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threadCount), ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
@@ -106,24 +104,24 @@ public final class HTTPServer: Sendable {
         }
         let address = try SocketAddress(host: configuration.host, port: configuration.port)
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
-        let listener = try Listener(address: address)
-        options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
         let unmanagedContext = Unmanaged.passRetained(context)
-        let daemon: OpaquePointer? = options.withUnsafeBufferPointer {
-            keyhaven_mhd_start(flags, 0, accessHandler, unmanagedContext.toOpaque(), $0.baseAddress)
+        let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
+            options.append(MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: sockaddr)))
+            options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
+            return options.withUnsafeBufferPointer {
+                keyhaven_mhd_start(flags, configuration.port, accessHandler, unmanagedContext.toOpaque(), $0.baseAddress)
+            }
         }
         guard let daemon else {
             unmanagedContext.release()
             cStrings.forEach { free($0) }
-            listener.stop(started: false)
-            throw StartError.startFailed("cannot start the HTTP server on \(address) (is the TLS certificate/key valid?)")
+            throw StartError.startFailed(
+                "cannot listen on \(configuration.host):\(configuration.port) (address in use, or the TLS certificate/key is invalid)")
         }
         unmanagedContext.release()  // the ServerContext stays alive through `self.context`
         self.context = context
-        self.listener = listener
-        self.port = listener.port
+        self.port = configuration.port == 0 ? keyhaven_mhd_bound_port(daemon) : configuration.port
         self.state = Locked(DaemonState(daemon: daemon, cStrings: cStrings))
-        listener.start(daemon: UInt(bitPattern: daemon))
     }
 
     /// Requests whose response has not been completely sent yet.
@@ -132,7 +130,10 @@ public final class HTTPServer: Sendable {
     /// Stops accepting connections, lets requests in flight finish (up to `gracePeriod`), then
     /// closes every connection. Safe to call more than once.
     public func shutdown(gracePeriod: Duration = .seconds(10)) {
-        listener.stop(started: true)
+        let quiescedSocket: MHD_socket? = state.withLock { state in
+            guard let daemon = state.daemon else { return nil }
+            return MHD_quiesce_daemon(daemon)
+        }
         let deadline = ContinuousClock.now + gracePeriod
         while requestsInFlight > 0 && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.01)
@@ -144,6 +145,7 @@ public final class HTTPServer: Sendable {
             state.cStrings.forEach { free($0) }
             state.cStrings = []
         }
+        if let quiescedSocket, quiescedSocket >= 0 { close(quiescedSocket) }
     }
 
     deinit { shutdown(gracePeriod: .zero) }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// An IPv4 or IPv6 listen address as a `sockaddr`.
-struct SocketAddress: CustomStringConvertible {
+/// An IPv4 or IPv6 listen address in the form libmicrohttpd's `MHD_OPTION_SOCK_ADDR` takes.
+struct SocketAddress {
     private enum Storage {
         case v4(sockaddr_in)
         case v6(sockaddr_in6)
@@ -10,17 +10,7 @@ struct SocketAddress: CustomStringConvertible {
 
     var isIPv6: Bool { if case .v6 = storage { true } else { false } }
 
-    var length: socklen_t {
-        switch storage {
-        case .v4: socklen_t(MemoryLayout<sockaddr_in>.size)
-        case .v6: socklen_t(MemoryLayout<sockaddr_in6>.size)
-        }
-    }
-
-    let description: String
-
     init(host: String, port: UInt16) throws {
-        description = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var v4 = sockaddr_in()
         if inet_pton(AF_INET, bare, &v4.sin_addr) == 1 {

@@ -27,11 +27,6 @@ enum Fixtures {
         router.get("/boom") { _, _ in throw Boom() }
         router.get("/teapot") { _, _ in throw HTTPError(status: 409, code: "teapot", detail: "short and stout") }
         router.get("/whoami") { _, context in try Response.json(["ip": context.clientAddress]) }
-        router.get("/thread") { _, _ in
-            // Holds its pool thread for a moment and names it: which thread served which connection.
-            Thread.sleep(forTimeInterval: 0.3)
-            return try Response.json(["thread": String(UInt(bitPattern: Int(bitPattern: pthread_self())))])
-        }
         router.get("/slow") { _, _ in
             Thread.sleep(forTimeInterval: 0.5)
             return try Response.json(["done": true])
