@@ -81,7 +81,7 @@ struct JSONWriter {
 
     /// An RFC 3339 UTC timestamp with whole seconds, written straight into the output.
     mutating func timestamp(_ key: StaticString, _ date: Date) {
-        timestamp(key, unixSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        timestamp(key, unixSeconds: date.unixSeconds)
     }
 
     mutating func timestamp(_ key: StaticString, unixSeconds: Int64) {

@@ -35,19 +35,14 @@ public struct SQLSessionRepository: SessionRepository {
             FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.id = $1
             """, [.text(id.rawValue)]
         ) { row in
-            func text(_ column: Int) throws -> String {
-                guard let bytes = try row.text(column) else { throw DatabaseError.decoding("sessions column \(column)") }
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            func date(_ column: Int) throws -> Date { Date(timeIntervalSince1970: TimeInterval(try row.integer(column))) }
-            let userID = UserID(try text(0))
-            let revoked: Date? = try row.isNull(4) ? nil : try date(4)
+            let userID = UserID(try row.string(0))
+            let revoked: Date? = try row.isNull(4) ? nil : try row.date(4)
             let session = Session(
-                id: id, userID: userID, createdAt: try date(1), lastUsedAt: try date(2), expiresAt: try date(3), revokedAt: revoked,
-                ipAddress: try text(5), userAgent: try text(6))
+                id: id, userID: userID, createdAt: try row.date(1), lastUsedAt: try row.date(2), expiresAt: try row.date(3),
+                revokedAt: revoked, ipAddress: try row.string(5), userAgent: try row.string(6))
             let user = User(
-                id: userID, email: try text(7), emailKey: try text(8), passwordHash: try text(9), createdAt: try date(10),
-                updatedAt: try date(11))
+                id: userID, email: try row.string(7), emailKey: try row.string(8), passwordHash: try row.string(9),
+                createdAt: try row.date(10), updatedAt: try row.date(11))
             found = (session, user)
         }
         return found

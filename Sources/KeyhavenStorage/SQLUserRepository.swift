@@ -52,9 +52,24 @@ public struct SQLUserRepository: UserRepository {
 
 extension SQLValue {
     /// Whole Unix seconds.
-    public static func timestamp(_ date: Date) -> SQLValue { .integer(Int64(date.timeIntervalSince1970.rounded(.down))) }
+    public static func timestamp(_ date: Date) -> SQLValue { .integer(date.unixSeconds) }
+}
+
+extension Date {
+    /// Whole Unix seconds, as timestamps are stored.
+    public var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
 }
 
 extension Row {
     public func date(_ column: String) throws -> Date { Date(timeIntervalSince1970: TimeInterval(try integer(column))) }
+}
+
+extension RowColumns {
+    /// A text column that must not be NULL, as a `String` (a copy).
+    public func string(_ column: Int) throws -> String {
+        guard let bytes = try text(column) else { throw DatabaseError.decoding("column \(column)") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public func date(_ column: Int) throws -> Date { Date(timeIntervalSince1970: TimeInterval(try integer(column))) }
 }

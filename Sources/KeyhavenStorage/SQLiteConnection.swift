@@ -173,18 +173,20 @@ private struct SQLiteRowColumns: RowColumns {
     let statement: OpaquePointer
     let count: Int
 
-    private func check(_ column: Int, _ type: Int32) throws -> Bool {
+    private func type(of column: Int) throws -> Int32 {
         guard column >= 0, column < count else { throw DatabaseError.decoding("column \(column)") }
-        let actual = sqlite3_column_type(statement, Int32(column))
+        return sqlite3_column_type(statement, Int32(column))
+    }
+
+    /// False for NULL; throws for a column of another type.
+    private func check(_ column: Int, _ type: Int32) throws -> Bool {
+        let actual = try self.type(of: column)
         if actual == SQLITE_NULL { return false }
         guard actual == type else { throw DatabaseError.decoding("column \(column)") }
         return true
     }
 
-    func isNull(_ column: Int) throws -> Bool {
-        guard column >= 0, column < count else { throw DatabaseError.decoding("column \(column)") }
-        return sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL
-    }
+    func isNull(_ column: Int) throws -> Bool { try type(of: column) == SQLITE_NULL }
 
     func integer(_ column: Int) throws -> Int64 {
         guard try check(column, SQLITE_INTEGER) else { throw DatabaseError.decoding("column \(column)") }

@@ -28,20 +28,24 @@ public final class SQLiteDatabase: Database, @unchecked Sendable {  // `writer` 
     }
 
     public func read<Result>(_ body: (any DatabaseConnection) throws -> Result) throws -> Result {
-        if let pinned = PinnedReader.current(for: self) { return try body(pinned) }
-        return try readers.withConnection { connection, _ in
-            try Self.transaction(on: connection, begin: "BEGIN", body)
+        try withReader { connection, pinned in
+            // A pinned reader is already inside the snapshot's transaction.
+            pinned ? try body(connection) : try Self.transaction(on: connection, begin: "BEGIN", body)
         }
     }
 
     public func query(_ sql: String, _ parameters: [SQLValue]) throws -> [Row] {
-        if let pinned = PinnedReader.current(for: self) { return try pinned.query(sql, parameters) }
-        return try readers.withConnection { connection, _ in try connection.query(sql, parameters) }
+        try withReader { connection, _ in try connection.query(sql, parameters) }
     }
 
     public func forEachRow(_ sql: String, _ parameters: [SQLValue], _ body: (any RowColumns) throws -> Void) throws {
-        if let pinned = PinnedReader.current(for: self) { return try pinned.forEachRow(sql, parameters, body) }
-        try readers.withConnection { connection, _ in try connection.forEachRow(sql, parameters, body) }
+        try withReader { connection, _ in try connection.forEachRow(sql, parameters, body) }
+    }
+
+    /// The reader this thread pinned with `withReadSnapshot`, or one from the pool for the call.
+    private func withReader<Result>(_ body: (SQLiteConnection, _ pinned: Bool) throws -> Result) throws -> Result {
+        if let pinned = PinnedReader.current(for: self) { return try body(pinned, true) }
+        return try readers.withConnection { connection, _ in try body(connection, false) }
     }
 
     public func withReadSnapshot<Result>(_ body: () throws -> Result) throws -> Result {

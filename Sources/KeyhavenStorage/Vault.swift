@@ -155,6 +155,25 @@ public struct StoredItemColumns {
     }
 }
 
+extension Item {
+    /// Lends the item as the columns it is stored as, so one rendering path serves rows read
+    /// straight from the database and `Item` values alike.
+    public func withStoredColumns<Result>(_ body: (StoredItemColumns) throws -> Result) rethrows -> Result {
+        var id = id.rawValue
+        var vaultID = vaultID.rawValue
+        return try id.withUTF8 { id in
+            try vaultID.withUTF8 { vaultID in
+                try sealedPayload.withUnsafeBytes { sealed in
+                    try body(
+                        StoredItemColumns(
+                            sequence: sequence, id: UnsafeRawBufferPointer(id), vaultID: UnsafeRawBufferPointer(vaultID), version: version,
+                            sealedPayload: sealed, createdAt: createdAt.unixSeconds, updatedAt: updatedAt.unixSeconds))
+                }
+            }
+        }
+    }
+}
+
 extension ItemRepository {
     /// Calls `body` with every item of the user (of one vault when `vaultID` is given), in
     /// sequence order, reading them in batches so a large vault is never held in memory at once.

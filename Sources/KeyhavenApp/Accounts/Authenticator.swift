@@ -40,12 +40,8 @@ struct Authenticator: Sendable {
     /// and the handler's reads share one read snapshot (`Database.withReadSnapshot`), which on
     /// SQLite is one lock round per request instead of one per statement.
     func requireReading(_ handler: @escaping AuthenticatedHandler) -> Handler {
-        { request, context in
-            try database.withReadSnapshot {
-                let authenticated = try authenticate(request, context: context)
-                return try handler(request, authenticated)
-            }
-        }
+        let authenticated = require(handler)
+        return { request, context in try database.withReadSnapshot { try authenticated(request, context) } }
     }
 
     func authenticate(_ request: Request, context: RequestContext) throws -> AuthenticatedContext {

@@ -230,19 +230,7 @@ struct PasswordsController {
     }
 
     private static func write(_ item: Item, opener: AES256GCM.Opener, scratch: inout [UInt8], to writer: inout JSONWriter) throws {
-        var id = item.id.rawValue
-        var vaultID = item.vaultID.rawValue
-        try id.withUTF8 { id in
-            try vaultID.withUTF8 { vaultID in
-                try item.sealedPayload.withUnsafeBytes { sealed in
-                    let stored = StoredItemColumns(
-                        sequence: item.sequence, id: UnsafeRawBufferPointer(id), vaultID: UnsafeRawBufferPointer(vaultID), version: item.version,
-                        sealedPayload: sealed, createdAt: Int64(item.createdAt.timeIntervalSince1970.rounded(.down)),
-                        updatedAt: Int64(item.updatedAt.timeIntervalSince1970.rounded(.down)))
-                    try write(stored, userID: item.userID, opener: opener, scratch: &scratch, to: &writer)
-                }
-            }
-        }
+        try item.withStoredColumns { try write($0, userID: item.userID, opener: opener, scratch: &scratch, to: &writer) }
     }
 
     /// The API form of an item: ids, the decrypted members, timestamps, version.
@@ -253,9 +241,7 @@ struct PasswordsController {
         writer.field("id", utf8: stored.id)
         writer.field("vault_id", utf8: stored.vaultID)
         try writer.members { output in
-            try ItemPayload.appendMembers(
-                sealed: stored.sealedPayload, userID: userID, itemID: stored.id, version: stored.version, opener: opener, scratch: &scratch,
-                to: &output)
+            try ItemPayload.appendMembers(of: stored, userID: userID, opener: opener, scratch: &scratch, to: &output)
         }
         writer.timestamp("created_at", unixSeconds: stored.createdAt)
         writer.timestamp("updated_at", unixSeconds: stored.updatedAt)

@@ -25,14 +25,7 @@ struct ItemPayload: Sendable, Equatable {
     static func openMembers(_ item: Item, opener: AES256GCM.Opener) throws -> ArraySlice<UInt8> {
         var output: [UInt8] = []
         var scratch: [UInt8] = []
-        var id = item.id.rawValue
-        try id.withUTF8 { id in
-            try item.sealedPayload.withUnsafeBytes { sealed in
-                try appendMembers(
-                    sealed: sealed, userID: item.userID, itemID: UnsafeRawBufferPointer(id), version: item.version, opener: opener,
-                    scratch: &scratch, to: &output)
-            }
-        }
+        try item.withStoredColumns { try appendMembers(of: $0, userID: item.userID, opener: opener, scratch: &scratch, to: &output) }
         return output[...]
     }
 
@@ -40,13 +33,12 @@ struct ItemPayload: Sendable, Equatable {
     /// not parsed): the page path, with no copy of the item in between. `scratch` holds the AAD
     /// and is reused from item to item. On failure `output` is as it was.
     static func appendMembers(
-        sealed: UnsafeRawBufferPointer, userID: UserID, itemID: UnsafeRawBufferPointer, version: Int64, opener: AES256GCM.Opener,
-        scratch aad: inout [UInt8], to output: inout [UInt8]
+        of stored: StoredItemColumns, userID: UserID, opener: AES256GCM.Opener, scratch aad: inout [UInt8], to output: inout [UInt8]
     ) throws {
         aad.removeAll(keepingCapacity: true)
-        appendAAD(userID: userID, itemID: itemID, version: version, to: &aad)
+        appendAAD(userID: userID, itemID: stored.id, version: stored.version, to: &aad)
         let start = output.count
-        try aad.withUnsafeBytes { try opener.open(combined: sealed, authenticating: $0, appendingTo: &output) }
+        try aad.withUnsafeBytes { try opener.open(combined: stored.sealedPayload, authenticating: $0, appendingTo: &output) }
         guard output.count > start + 1, output[start] == 1 else {
             output.removeSubrange(start...)
             throw CryptoError.invalidInput("item payload is malformed")
