@@ -5,18 +5,24 @@ import Synchronization
 
 /// The HTTP/1.1 (+TLS) server over GNU libmicrohttpd.
 ///
-/// libmicrohttpd runs a pool of threads, each with its own epoll set, and parses requests
-/// itself; a slow client therefore occupies a socket, not a thread. Handlers run synchronously on
-/// the pool threads (DESIGN.md's request model). Limits: body size (413), header memory
-/// (libmicrohttpd answers 431), connection count, connections per IP, idle timeout.
+/// The server is `threadCount` libmicrohttpd daemons, each one thread with its own epoll set and
+/// its own listening socket, all bound to one port with SO_REUSEPORT, so the kernel spreads new
+/// connections across them. (One daemon with a thread pool lets whichever pool thread wakes first
+/// accept a burst of connections; a burst then lands on one thread and the server runs on one
+/// core.) libmicrohttpd parses requests itself; a slow client occupies a socket, not a thread.
+/// Handlers run synchronously on the daemon threads (DESIGN.md's request model). Limits: body size
+/// (413), header memory (libmicrohttpd answers 431), connection count and connections per IP
+/// (counted across all the daemons), idle timeout.
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
         /// 0 picks a free port; read the real one from `port` after start.
         public var port: UInt16
+        /// Connection threads: one libmicrohttpd daemon, with its own listening socket, each.
         public var threadCount: Int
         public var tls: TLSMaterial?
         public var maximumBodyBytes: Int
+        /// Open connections the whole server accepts; past it new connections are closed at once.
         public var connectionLimit: Int
         public var connectionsPerAddressLimit: Int
         /// A connection idle this long (no bytes either way) is closed.
@@ -32,7 +38,7 @@ public final class HTTPServer: Sendable {
         ) {
             self.host = host
             self.port = port
-            // Handlers block on the database, so two threads per core keep the pool busy while one
+            // Handlers block on the database, so two threads per core keep the CPUs busy while one
             // waits; more only added context switches in `make bench`.
             self.threadCount = threadCount ?? max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
             self.tls = tls
@@ -70,25 +76,35 @@ public final class HTTPServer: Sendable {
     private let state: Locked<DaemonState>
     private let context: ServerContext
 
-    private struct DaemonState: @unchecked Sendable {  // the pointers are only touched under the mutex
-        var daemon: OpaquePointer?
+    private struct DaemonState: @unchecked Sendable {  // the pointers are only touched under the lock
+        var daemons: [OpaquePointer]
         var cStrings: [UnsafeMutablePointer<CChar>]
     }
 
     /// `workPool` runs the routes marked CPU-intensive: their connection is suspended while the
     /// pool works, so the connection threads keep serving everything else.
     public init(configuration: Configuration, responder: Responder, workPool: WorkPool? = nil) throws {
-        let context = ServerContext(responder: responder, maximumBodyBytes: configuration.maximumBodyBytes, workPool: workPool)
+        let context = ServerContext(
+            responder: responder, maximumBodyBytes: configuration.maximumBodyBytes, workPool: workPool,
+            connections: ConnectionLedger(total: configuration.connectionLimit, perAddress: configuration.connectionsPerAddressLimit))
         var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        let listeners = max(1, configuration.threadCount)
         var options: [MHD_OptionItem] = [
-            MHD_OptionItem(option: .THREAD_POOL_SIZE, value: max(1, configuration.threadCount), ptr_value: nil),
-            MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
-            MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: configuration.connectionsPerAddressLimit, ptr_value: nil),
+            // SO_REUSEPORT: every daemon listens on the same port.
+            MHD_OptionItem(option: .LISTENING_ADDRESS_REUSE, value: 1, ptr_value: nil),
+            // The ledger enforces the limits for the whole server (in `admitConnection`), closing
+            // a connection past them at once. libmicrohttpd's own per-daemon limits are a backstop
+            // set just above what the ledger lets through, so they never bind first (at its limit
+            // a daemon stops accepting, and clients would wait in the backlog instead).
+            MHD_OptionItem(option: .CONNECTION_LIMIT, value: configuration.connectionLimit + listeners, ptr_value: nil),
+            MHD_OptionItem(option: .PER_IP_CONNECTION_LIMIT, value: configuration.connectionsPerAddressLimit + listeners, ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_TIMEOUT, value: configuration.idleTimeoutSeconds, ptr_value: nil),
             MHD_OptionItem(option: .CONNECTION_MEMORY_LIMIT, value: configuration.connectionMemoryLimitBytes, ptr_value: nil),
             MHD_OptionItem(option: .NOTIFY_COMPLETED, value: unsafeBitCast(requestCompleted, to: Int.self), ptr_value: nil),
+            MHD_OptionItem(option: .NOTIFY_CONNECTION, value: unsafeBitCast(connectionChanged, to: Int.self), ptr_value: contextPointer),
         ]
         var cStrings: [UnsafeMutablePointer<CChar>] = []
         if let tls = configuration.tls {
@@ -102,50 +118,64 @@ public final class HTTPServer: Sendable {
             options.append(MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(certificate)))
             options.append(MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: UnsafeMutableRawPointer(priorities)))
         }
-        let address = try SocketAddress(host: configuration.host, port: configuration.port)
-        if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
-        let unmanagedContext = Unmanaged.passRetained(context)
-        let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
-            options.append(MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: sockaddr)))
-            options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
-            return options.withUnsafeBufferPointer {
-                keyhaven_mhd_start(flags, configuration.port, accessHandler, unmanagedContext.toOpaque(), $0.baseAddress)
-            }
-        }
-        guard let daemon else {
-            unmanagedContext.release()
+        let requested = try SocketAddress(host: configuration.host, port: configuration.port)
+        if requested.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        let unavailable = StartError.startFailed(
+            "cannot listen on \(configuration.host):\(configuration.port) (address in use, or the TLS certificate/key is invalid)")
+        // A port someone already listens on is an error, even when that someone is another
+        // Keyhaven whose sockets would accept ours into their SO_REUSEPORT group.
+        if configuration.port != 0, requested.withSockaddr({ keyhaven_probe_listen_address($0, requested.length) }) != 0 {
             cStrings.forEach { free($0) }
-            throw StartError.startFailed(
-                "cannot listen on \(configuration.host):\(configuration.port) (address in use, or the TLS certificate/key is invalid)")
+            throw unavailable
         }
-        unmanagedContext.release()  // the ServerContext stays alive through `self.context`
+        var daemons: [OpaquePointer] = []
+        var port = configuration.port
+        for _ in 0..<listeners {
+            // Port 0 binds a free port once; the other daemons join that one.
+            let address = try SocketAddress(host: configuration.host, port: port)
+            let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
+                var daemonOptions = options
+                daemonOptions.append(MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: sockaddr)))
+                daemonOptions.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
+                return daemonOptions.withUnsafeBufferPointer {
+                    keyhaven_mhd_start(flags, port, admitConnection, contextPointer, accessHandler, contextPointer, $0.baseAddress)
+                }
+            }
+            guard let daemon else {
+                daemons.forEach { MHD_stop_daemon($0) }
+                cStrings.forEach { free($0) }
+                throw unavailable
+            }
+            if port == 0 { port = keyhaven_mhd_bound_port(daemon) }
+            daemons.append(daemon)
+        }
+        // The daemons hold `context` unretained; it lives as long as `self`, which stops them.
         self.context = context
-        self.port = configuration.port == 0 ? keyhaven_mhd_bound_port(daemon) : configuration.port
-        self.state = Locked(DaemonState(daemon: daemon, cStrings: cStrings))
+        self.port = port
+        self.state = Locked(DaemonState(daemons: daemons, cStrings: cStrings))
     }
 
     /// Requests whose response has not been completely sent yet.
     public var requestsInFlight: Int { context.inFlight.load(ordering: .relaxed) }
 
+    /// Open connections, across every daemon.
+    public var openConnections: Int { context.connections.total }
+
     /// Stops accepting connections, lets requests in flight finish (up to `gracePeriod`), then
     /// closes every connection. Safe to call more than once.
     public func shutdown(gracePeriod: Duration = .seconds(10)) {
-        let quiescedSocket: MHD_socket? = state.withLock { state in
-            guard let daemon = state.daemon else { return nil }
-            return MHD_quiesce_daemon(daemon)
-        }
+        let quiescedSockets: [MHD_socket] = state.withLock { state in state.daemons.map { MHD_quiesce_daemon($0) } }
         let deadline = ContinuousClock.now + gracePeriod
         while requestsInFlight > 0 && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.01)
         }
         state.withLock { state in
-            guard let daemon = state.daemon else { return }
-            MHD_stop_daemon(daemon)
-            state.daemon = nil
+            state.daemons.forEach { MHD_stop_daemon($0) }
+            state.daemons = []
             state.cStrings.forEach { free($0) }
             state.cStrings = []
         }
-        if let quiescedSocket, quiescedSocket >= 0 { close(quiescedSocket) }
+        for socket in quiescedSockets where socket >= 0 { close(socket) }
     }
 
     deinit { shutdown(gracePeriod: .zero) }
@@ -156,12 +186,68 @@ final class ServerContext: Sendable {
     let responder: Responder
     let maximumBodyBytes: Int
     let workPool: WorkPool?
+    let connections: ConnectionLedger
     let inFlight = Atomic<Int>(0)
 
-    init(responder: Responder, maximumBodyBytes: Int, workPool: WorkPool?) {
+    init(responder: Responder, maximumBodyBytes: Int, workPool: WorkPool?, connections: ConnectionLedger) {
         self.responder = responder
         self.maximumBodyBytes = maximumBodyBytes
         self.workPool = workPool
+        self.connections = connections
+    }
+}
+
+/// Open connections of the whole server, in total and per peer address, so that the limits hold
+/// however the kernel spreads connections over the daemons. A connection is admitted when its
+/// daemon accepts it and counted once libmicrohttpd has set it up; two daemons admitting at the
+/// same instant can therefore pass a limit by at most `threadCount - 1`.
+final class ConnectionLedger: Sendable {
+    struct Peer: Hashable {
+        var high: UInt64
+        var low: UInt64
+
+        init?(_ address: UnsafePointer<sockaddr>?) {
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            guard keyhaven_peer_key(address, &high, &low) == 0 else { return nil }
+            self.high = high
+            self.low = low
+        }
+    }
+
+    private struct Counts {
+        var total = 0
+        var perPeer: [Peer: Int] = [:]
+    }
+
+    let totalLimit: Int
+    let perPeerLimit: Int
+    private let counts = Locked(Counts())
+
+    init(total: Int, perAddress: Int) {
+        totalLimit = total
+        perPeerLimit = perAddress
+    }
+
+    var total: Int { counts.withLock { $0.total } }
+
+    func admits(_ peer: Peer) -> Bool {
+        counts.withLock { $0.total < totalLimit && $0.perPeer[peer, default: 0] < perPeerLimit }
+    }
+
+    func opened(_ peer: Peer) {
+        counts.withLock { counts in
+            counts.total += 1
+            counts.perPeer[peer, default: 0] += 1
+        }
+    }
+
+    func closed(_ peer: Peer) {
+        counts.withLock { counts in
+            counts.total -= 1
+            let remaining = counts.perPeer[peer, default: 1] - 1
+            counts.perPeer[peer] = remaining > 0 ? remaining : nil
+        }
     }
 }
 
@@ -200,6 +286,32 @@ final class RequestState: @unchecked Sendable {
 }
 
 // MARK: - C callbacks (no captures: context arrives through the void * arguments)
+
+/// libmicrohttpd's accept policy: runs on the accepting daemon's thread for every new connection.
+private let admitConnection: MHD_AcceptPolicyCallback = { serverContext, address, _ in
+    guard let serverContext, let peer = ConnectionLedger.Peer(address) else { return .NO }
+    let server = Unmanaged<ServerContext>.fromOpaque(serverContext).takeUnretainedValue()
+    return server.connections.admits(peer) ? .YES : .NO
+}
+
+/// A connection's socket context is non-nil exactly while the ledger counts it: libmicrohttpd can
+/// report a connection closed that it never reported started (when setting it up failed).
+private let connectionChanged: MHD_NotifyConnectionCallback = { serverContext, connection, socketContext, change in
+    guard let serverContext, let connection, let socketContext,
+        let peer = ConnectionLedger.Peer(keyhaven_mhd_client_sockaddr(connection))
+    else { return }
+    let server = Unmanaged<ServerContext>.fromOpaque(serverContext).takeUnretainedValue()
+    switch change {
+    case .CONNECTION_NOTIFY_STARTED where socketContext.pointee == nil:
+        server.connections.opened(peer)
+        socketContext.pointee = serverContext
+    case .CONNECTION_NOTIFY_CLOSED where socketContext.pointee != nil:
+        server.connections.closed(peer)
+        socketContext.pointee = nil
+    default:
+        break
+    }
+}
 
 private let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestContext, _ in
     guard let requestContext, let raw = requestContext.pointee else { return }

@@ -10,6 +10,13 @@ struct SocketAddress {
 
     var isIPv6: Bool { if case .v6 = storage { true } else { false } }
 
+    var length: socklen_t {
+        switch storage {
+        case .v4: socklen_t(MemoryLayout<sockaddr_in>.size)
+        case .v6: socklen_t(MemoryLayout<sockaddr_in6>.size)
+        }
+    }
+
     init(host: String, port: UInt16) throws {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var v4 = sockaddr_in()

@@ -26,6 +26,7 @@ enum Fixtures {
         router.delete("/items/{id}") { _, _ in .noContent }
         router.get("/boom") { _, _ in throw Boom() }
         router.get("/teapot") { _, _ in throw HTTPError(status: 409, code: "teapot", detail: "short and stout") }
+        router.get("/thread") { _, _ in try Response.json(["thread": String(describing: pthread_self())]) }
         router.get("/whoami") { _, context in try Response.json(["ip": context.clientAddress]) }
         router.get("/slow") { _, _ in
             Thread.sleep(forTimeInterval: 0.5)

@@ -98,11 +98,12 @@ struct ServerSocketTests {
 
     /// The per-address and total connection limits: the connection over the limit is closed
     /// without an answer, and the server still shuts down cleanly afterwards.
-    @Test func connectionLimitsHoldForHandedOverConnections() throws {
+    /// The limits are the whole server's, although each daemon thread accepts on its own socket.
+    @Test func connectionLimitsHoldAcrossTheListeningThreads() throws {
         for limits in [(total: 100, perAddress: 2), (total: 2, perAddress: 100)] {
             let server = try HTTPServer(
                 configuration: .init(
-                    host: "127.0.0.1", port: 0, threadCount: 2, connectionLimit: limits.total, connectionsPerAddressLimit: limits.perAddress),
+                    host: "127.0.0.1", port: 0, threadCount: 4, connectionLimit: limits.total, connectionsPerAddressLimit: limits.perAddress),
                 responder: Fixtures.responder())
             defer { server.shutdown(gracePeriod: .zero) }
             let held = try (0..<2).map { _ in try SocketHTTPClient(port: server.port) }
@@ -117,12 +118,36 @@ struct ServerSocketTests {
         }
     }
 
+    /// Another Keyhaven's listeners share their port (SO_REUSEPORT), so binding alone would let a
+    /// second server on the same port start and take a share of the connections.
     @Test func aPortInUseIsAStartError() throws {
         let server = try startServer()
         defer { server.shutdown() }
         #expect(throws: HTTPServer.StartError.self) {
             try HTTPServer(configuration: .init(host: "127.0.0.1", port: server.port), responder: Fixtures.responder())
         }
+    }
+
+    /// A burst of connections spreads over the daemon threads (the kernel hashes each connection
+    /// to one of the listening sockets) instead of piling onto whichever thread woke first, and
+    /// the server counts them all, whichever thread accepted and closed them.
+    @Test func connectionsSpreadOverTheThreads() throws {
+        let server = try startServer(threads: 4)
+        defer { server.shutdown() }
+        let clients = try (0..<32).map { _ in try SocketHTTPClient(port: server.port) }
+        var deadline = Date().addingTimeInterval(10)
+        while server.openConnections < 32 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.openConnections == 32)
+        var threads = Set<String>()
+        for client in clients {
+            try client.send("GET /thread HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            threads.insert(try client.readResponse().decode([String: String].self)["thread"] ?? "")
+        }
+        // 32 connections over 4 sockets: all on two or fewer happens about once in 10^9 runs.
+        #expect(threads.count >= 3)
+        deadline = Date().addingTimeInterval(10)
+        while server.openConnections > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.openConnections == 0)
     }
 
     @Test func shutdownLetsRequestsInFlightFinish() throws {
