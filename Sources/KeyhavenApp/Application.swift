@@ -32,7 +32,9 @@ public struct Application: Sendable {
     public func startServer(port: UInt16? = nil) throws -> HTTPServer {
         let tls = try TLSSetup.material(configuration: configuration, logger: logger)
         let serverConfiguration = HTTPServer.Configuration(host: configuration.listenHost, port: port ?? configuration.listenPort, tls: tls)
-        return try HTTPServer(configuration: serverConfiguration, responder: responder, workPool: workPool)
+        let server = try HTTPServer(configuration: serverConfiguration, responder: responder, workPool: workPool)
+        metrics.reportConnections(of: server)
+        return server
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish and

@@ -1,4 +1,5 @@
 import Foundation
+import KeyhavenHTTP
 import KeyhavenLocking
 import Synchronization
 
@@ -32,8 +33,14 @@ public final class Metrics: Sendable {
 
     private let state = Locked(State())
     private let inFlight = Atomic<Int>(0)
+    private let connections = Locked<(@Sendable () -> (open: Int, refused: Int))?>(nil)
 
     public init() {}
+
+    /// Reports `server`'s connections from now on (the one started last, if several are).
+    func reportConnections(of server: HTTPServer) {
+        connections.withLock { $0 = { [weak server] in (server?.openConnections ?? 0, server?.refusedConnections ?? 0) } }
+    }
 
     func requestStarted() { inFlight.add(1, ordering: .relaxed) }
 
@@ -77,6 +84,14 @@ public final class Metrics: Sendable {
         lines.append("# TYPE keyhaven_http_requests_in_flight gauge")
         // The scrape itself is in flight while this renders.
         lines.append("keyhaven_http_requests_in_flight \(inFlight.load(ordering: .relaxed))")
+        if let connections = connections.withLock({ $0 })?() {
+            lines.append("# HELP keyhaven_http_connections_open Open client connections.")
+            lines.append("# TYPE keyhaven_http_connections_open gauge")
+            lines.append("keyhaven_http_connections_open \(connections.open)")
+            lines.append("# HELP keyhaven_http_connections_refused_total Connections closed at once because a connection limit was reached.")
+            lines.append("# TYPE keyhaven_http_connections_refused_total counter")
+            lines.append("keyhaven_http_connections_refused_total \(connections.refused)")
+        }
         return (lines + extra).joined(separator: "\n") + "\n"
     }
 

@@ -161,6 +161,9 @@ public final class HTTPServer: Sendable {
     /// Open connections, across every daemon.
     public var openConnections: Int { context.connections.total }
 
+    /// Connections closed at once since start because a connection limit was reached.
+    public var refusedConnections: Int { context.connections.refused }
+
     /// Stops accepting connections, lets requests in flight finish (up to `gracePeriod`), then
     /// closes every connection. Safe to call more than once.
     public func shutdown(gracePeriod: Duration = .seconds(10)) {
@@ -223,6 +226,7 @@ final class ConnectionLedger: Sendable {
     let totalLimit: Int
     let perPeerLimit: Int
     private let counts = Locked(Counts())
+    private let refusals = Atomic<Int>(0)
 
     init(total: Int, perAddress: Int) {
         totalLimit = total
@@ -230,9 +234,12 @@ final class ConnectionLedger: Sendable {
     }
 
     var total: Int { counts.withLock { $0.total } }
+    var refused: Int { refusals.load(ordering: .relaxed) }
 
     func admits(_ peer: Peer) -> Bool {
-        counts.withLock { $0.total < totalLimit && $0.perPeer[peer, default: 0] < perPeerLimit }
+        let admitted = counts.withLock { $0.total < totalLimit && $0.perPeer[peer, default: 0] < perPeerLimit }
+        if !admitted { refusals.add(1, ordering: .relaxed) }
+        return admitted
     }
 
     func opened(_ peer: Peer) {

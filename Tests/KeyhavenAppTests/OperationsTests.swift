@@ -149,6 +149,16 @@ struct OperationsTests {
         #expect(output.hasPrefix("HTTP/1.1 200"))
         #expect(output.lowercased().contains("strict-transport-security: max-age="))
         #expect(output.contains(#"{"status":"ok"}"#))
+
+        // The connection gauges of /metrics are the running server's: this open connection
+        // counts (curl's closed one no longer does), and nothing was refused.
+        let held = try SocketHTTPClient(port: server.port)
+        let deadline = Date().addingTimeInterval(10)
+        while server.openConnections != 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let metrics = test.client.execute("GET", "/metrics").bodyText
+        #expect(metrics.contains("keyhaven_http_connections_open 1\n"))
+        #expect(metrics.contains("keyhaven_http_connections_refused_total 0\n"))
+        withExtendedLifetime(held) {}
     }
 }
 

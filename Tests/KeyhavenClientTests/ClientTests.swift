@@ -148,8 +148,10 @@ struct EndToEndClientTests {
         let raw = try #require(try second.call("GET", "/passwords/\(added.id)") as? [String: Any])
         var flipped = raw.filter { KeyhavenClient.fieldNames.contains($0.key) }
         let envelope = try #require(flipped["password"] as? String)
-        let last = envelope.last == "A" ? "B" : "A"
-        flipped["password"] = String(envelope.dropLast(2)) + last + String(envelope.suffix(1))
+        // The second-to-last character carries six whole bits (the last may carry padding bits).
+        let replacement = envelope.dropLast().last == "A" ? "B" : "A"
+        flipped["password"] = String(envelope.dropLast(2)) + replacement + String(envelope.suffix(1))
+        #expect(flipped["password"] as? String != envelope)
         flipped["vault_id"] = vault.id
         try second.call("PUT", "/passwords/\(added.id)", json: flipped)
         #expect(throws: E2E.Failure.self) { try second.item(added.id, keys: secondKeys) }

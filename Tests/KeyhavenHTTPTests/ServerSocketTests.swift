@@ -111,6 +111,7 @@ struct ServerSocketTests {
             let refused = try SocketHTTPClient(port: server.port, timeout: 5)
             try? refused.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(throws: (any Error).self) { try refused.readResponse() }
+            #expect(server.refusedConnections == 1)
             for client in held {
                 try client.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 #expect(try client.readResponse().status == 200)
