@@ -132,7 +132,7 @@ public final class HTTPServer: Sendable {
         var port = configuration.port
         for _ in 0..<listeners {
             // Port 0 binds a free port once; the other daemons join that one.
-            let address = try SocketAddress(host: configuration.host, port: port)
+            let address = requested.with(port: port)
             let daemon: OpaquePointer? = address.withSockaddr { sockaddr in
                 var daemonOptions = options
                 daemonOptions.append(MHD_OptionItem(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(mutating: sockaddr)))

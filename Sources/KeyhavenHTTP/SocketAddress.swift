@@ -36,6 +36,20 @@ struct SocketAddress {
         throw HTTPServer.StartError.invalidHost(host)
     }
 
+    /// The same address with another port.
+    func with(port: UInt16) -> SocketAddress {
+        switch storage {
+        case .v4(var address):
+            address.sin_port = port.bigEndian
+            return SocketAddress(storage: .v4(address))
+        case .v6(var address):
+            address.sin6_port = port.bigEndian
+            return SocketAddress(storage: .v6(address))
+        }
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+
     func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>) -> Result) -> Result {
         switch storage {
         case .v4(var address):

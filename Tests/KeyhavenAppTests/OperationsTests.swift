@@ -150,10 +150,11 @@ struct OperationsTests {
         #expect(output.lowercased().contains("strict-transport-security: max-age="))
         #expect(output.contains(#"{"status":"ok"}"#))
 
-        // The connection gauges of /metrics are the running server's: this open connection
-        // counts (curl's closed one no longer does), and nothing was refused.
+        // The connection gauges of /metrics are the running server's: once curl's connection is
+        // closed, the one held open here counts, and nothing was refused.
+        let deadline = Date().addingTimeInterval(30)
+        while server.openConnections != 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         let held = try SocketHTTPClient(port: server.port)
-        let deadline = Date().addingTimeInterval(10)
         while server.openConnections != 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         let metrics = test.client.execute("GET", "/metrics").bodyText
         #expect(metrics.contains("keyhaven_http_connections_open 1\n"))

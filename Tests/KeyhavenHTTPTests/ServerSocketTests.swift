@@ -129,6 +129,19 @@ struct ServerSocketTests {
         }
     }
 
+    /// IPv6: the listeners share an IPv6 port too, and a busy IPv6 port is refused the same way.
+    @Test(.enabled(if: ipv6LoopbackAvailable, "this machine has no ::1"))
+    func servesOverIPv6() throws {
+        let server = try HTTPServer(configuration: .init(host: "::1", port: 0, threadCount: 2), responder: Fixtures.responder())
+        defer { server.shutdown() }
+        let (status, output) = try curl(["-sS", "-g", "-o", "/dev/null", "-w", "%{http_code}", "http://[::1]:\(server.port)/hello"])
+        #expect(status == 0)
+        #expect(output == "200")
+        #expect(throws: HTTPServer.StartError.self) {
+            try HTTPServer(configuration: .init(host: "[::1]", port: server.port), responder: Fixtures.responder())
+        }
+    }
+
     /// A burst of connections spreads over the daemon threads (the kernel hashes each connection
     /// to one of the listening sockets) instead of piling onto whichever thread woke first, and
     /// the server counts them all, whichever thread accepted and closed them.
@@ -256,3 +269,16 @@ struct WorkPoolSocketTests {
         gate.signal()
     }
 }
+
+/// Whether a socket can bind the IPv6 loopback address here (containers may have IPv6 off).
+private let ipv6LoopbackAvailable: Bool = {
+    let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_addr = in6addr_loopback
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 }
+    }
+}()
