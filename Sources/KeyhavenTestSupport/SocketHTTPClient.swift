@@ -23,10 +23,11 @@ public final class SocketHTTPClient: @unchecked Sendable {  // one socket; tests
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else {
-            close(descriptor)
-            throw Failure(description: "connect() to port \(port) failed (errno \(errno))")
-        }
+        // No close() here: the object is fully initialised, so throwing runs deinit, which closes
+        // the descriptor. Closing it here as well closed it twice, and the second close could hit
+        // a descriptor another thread had just been given (a server's connection socket, which
+        // libmicrohttpd then failed to remove from its epoll set and aborted the test process).
+        guard connected == 0 else { throw Failure(description: "connect() to port \(port) failed (errno \(errno))") }
         var time = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
     }
