@@ -221,12 +221,13 @@ final class ConnectionLedger: Sendable {
     private struct Counts {
         var total = 0
         var perPeer: [Peer: Int] = [:]
+        /// Connections refused since start.
+        var refused = 0
     }
 
     let totalLimit: Int
     let perPeerLimit: Int
     private let counts = Locked(Counts())
-    private let refusals = Atomic<Int>(0)
 
     init(total: Int, perAddress: Int) {
         totalLimit = total
@@ -234,12 +235,14 @@ final class ConnectionLedger: Sendable {
     }
 
     var total: Int { counts.withLock { $0.total } }
-    var refused: Int { refusals.load(ordering: .relaxed) }
+    var refused: Int { counts.withLock { $0.refused } }
 
     func admits(_ peer: Peer) -> Bool {
-        let admitted = counts.withLock { $0.total < totalLimit && $0.perPeer[peer, default: 0] < perPeerLimit }
-        if !admitted { refusals.add(1, ordering: .relaxed) }
-        return admitted
+        counts.withLock { counts in
+            let admitted = counts.total < totalLimit && counts.perPeer[peer, default: 0] < perPeerLimit
+            if !admitted { counts.refused += 1 }
+            return admitted
+        }
     }
 
     func opened(_ peer: Peer) {
@@ -270,25 +273,13 @@ final class RequestState: @unchecked Sendable {
     /// Set once the request went to the work pool; the connection is suspended until
     /// `offloadedResponse` is filled in and the connection resumed.
     var offloaded = false
-    private let lock = NSLock()
-    private var response: Response?
+    /// Written by a work-pool thread, read by the connection's thread after the resume.
+    let offloadedResponse = Locked<Response?>(nil)
+
     init(server: ServerContext, resolution: Responder.Resolution) {
         self.server = server
         self.resolution = resolution
         limit = resolution.maximumBodyBytes ?? server.maximumBodyBytes
-    }
-
-    var offloadedResponse: Response? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return response
-        }
-        set {
-            lock.lock()
-            response = newValue
-            lock.unlock()
-        }
     }
 }
 
@@ -369,7 +360,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 
     // Called again after a resume: the work pool has produced the response.
     if state.offloaded {
-        guard let response = state.offloadedResponse else { return .YES }
+        guard let response = state.offloadedResponse.value else { return .YES }
         return queue(response, on: connection)
     }
 
@@ -388,12 +379,12 @@ private func respond(
         MHD_suspend_connection(connection)
         let connectionAddress = UInt(bitPattern: connection)
         let accepted = pool.submit {
-            state.offloadedResponse = server.responder.respond(to: request, resolution: resolution)
+            state.offloadedResponse.value = server.responder.respond(to: request, resolution: resolution)
             MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
         }
         if accepted { return .YES }
         MHD_resume_connection(connection)
-        state.offloadedResponse = server.responder.respond(
+        state.offloadedResponse.value = server.responder.respond(
             to: Request(
                 method: request.method, path: request.path, headers: request.headers, peerAddress: request.peerAddress,
                 transportError: HTTPError(
