@@ -252,8 +252,8 @@ public struct SQLGitHubRepository: Sendable {
         job.errorCode = try row.optionalString("error_code")
         job.errorMessage = try row.optionalString("error_message")
         job.attempts = Int(try row.integer("attempts"))
-        job.startedAt = try row.optionalInteger("started_at").map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        job.finishedAt = try row.optionalInteger("finished_at").map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        job.startedAt = try row.optionalInteger("started_at").map(Date.init(unixSeconds:))
+        job.finishedAt = try row.optionalInteger("finished_at").map(Date.init(unixSeconds:))
         return job
     }
 

@@ -60,7 +60,7 @@ public struct SQLNotificationRepository: NotificationRepository {
             var notification = InAppNotification(
                 id: NotificationID(try row.string("id")), userID: userID, kind: try row.string("kind"), title: try row.string("title"),
                 body: try row.string("body"), createdAt: try row.date("created_at"),
-                readAt: try row.optionalInteger("read_at").map { Date(timeIntervalSince1970: TimeInterval($0)) })
+                readAt: try row.optionalInteger("read_at").map(Date.init(unixSeconds:)))
             notification.sequence = try row.integer("seq")
             return notification
         }

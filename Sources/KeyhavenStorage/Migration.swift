@@ -37,7 +37,7 @@ public enum Migrator {
                 try connection.executeScript(migration.sql)
                 try connection.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                    [.integer(Int64(migration.version)), .text(migration.name), .integer(Int64(Clock.unixSeconds()))])
+                    [.integer(Int64(migration.version)), .text(migration.name), .timestamp(Date())])
                 return true
             }
             if didApply { applied.append(migration) }
@@ -58,8 +58,4 @@ public enum Migrator {
         case .postgres: PostgresMigrations.all
         }
     }
-}
-
-enum Clock {
-    static func unixSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
 }

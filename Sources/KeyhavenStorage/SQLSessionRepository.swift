@@ -140,7 +140,7 @@ public struct SQLSessionRepository: SessionRepository {
         Session(
             id: SessionID(try row.string("id")), userID: UserID(try row.string("user_id")), createdAt: try row.date("created_at"),
             lastUsedAt: try row.date("last_used_at"), expiresAt: try row.date("expires_at"),
-            revokedAt: try row.optionalInteger("revoked_at").map { Date(timeIntervalSince1970: TimeInterval($0)) },
+            revokedAt: try row.optionalInteger("revoked_at").map(Date.init(unixSeconds:)),
             ipAddress: try row.string("ip"), userAgent: try row.string("user_agent"))
     }
 }

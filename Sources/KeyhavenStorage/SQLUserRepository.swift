@@ -58,10 +58,13 @@ extension SQLValue {
 extension Date {
     /// Whole Unix seconds, as timestamps are stored.
     public var unixSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+
+    /// A stored timestamp (whole Unix seconds) as a date.
+    public init(unixSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(unixSeconds)) }
 }
 
 extension Row {
-    public func date(_ column: String) throws -> Date { Date(timeIntervalSince1970: TimeInterval(try integer(column))) }
+    public func date(_ column: String) throws -> Date { Date(unixSeconds: try integer(column)) }
 }
 
 extension RowColumns {
@@ -71,5 +74,5 @@ extension RowColumns {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func date(_ column: Int) throws -> Date { Date(timeIntervalSince1970: TimeInterval(try integer(column))) }
+    public func date(_ column: Int) throws -> Date { Date(unixSeconds: try integer(column)) }
 }

@@ -285,13 +285,13 @@ struct AuthController {
             guard parts.count == 2, let seconds = Int64(parts[0]) else {
                 throw HTTPError.badRequest("The cursor is not one this server issued.", code: "invalid_cursor")
             }
-            after = (Date(timeIntervalSince1970: TimeInterval(seconds)), SessionID(String(parts[1])))
+            after = (Date(unixSeconds: seconds), SessionID(String(parts[1])))
         }
         let found = try sessions.listActive(userID: context.user.id, at: Date(), limit: page.limit + 1, after: after)
         let items = found.prefix(page.limit)
         let next =
             found.count > page.limit
-            ? items.last.map { cursors.cursor(position: "\(Int64($0.createdAt.timeIntervalSince1970))/\($0.id.rawValue)", userID: context.user.id) }
+            ? items.last.map { cursors.cursor(position: "\($0.createdAt.unixSeconds)/\($0.id.rawValue)", userID: context.user.id) }
             : nil
         return try Response.json(
             Page(
