@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import KeyhavenHTTP
 
 /// A minimal HTTP/1.1 client over a raw TCP socket, for tests against the real server:
@@ -107,5 +107,15 @@ public final class SocketHTTPClient: @unchecked Sendable {  // one socket; tests
             index = start + size + 2
         }
         return output
+    }
+}
+
+extension HTTPServer {
+    /// Waits (up to `timeout` seconds) until the server counts `count` open connections, and
+    /// returns the count it has then: the daemon threads accept and close asynchronously.
+    public func waitForOpenConnections(_ count: Int, timeout: TimeInterval = 30) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        while openConnections != count && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        return openConnections
     }
 }

@@ -152,10 +152,9 @@ struct OperationsTests {
 
         // The connection gauges of /metrics are the running server's: once curl's connection is
         // closed, the one held open here counts, and nothing was refused.
-        let deadline = Date().addingTimeInterval(30)
-        while server.openConnections != 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.waitForOpenConnections(0) == 0)
         let held = try SocketHTTPClient(port: server.port)
-        while server.openConnections != 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(server.waitForOpenConnections(1) == 1)
         let metrics = test.client.execute("GET", "/metrics").bodyText
         #expect(metrics.contains("keyhaven_http_connections_open 1\n"))
         #expect(metrics.contains("keyhaven_http_connections_refused_total 0\n"))

@@ -97,8 +97,8 @@ struct ServerSocketTests {
     }
 
     /// The per-address and total connection limits: the connection over the limit is closed
-    /// without an answer, and the server still shuts down cleanly afterwards.
-    /// The limits are the whole server's, although each daemon thread accepts on its own socket.
+    /// without an answer, and the server still shuts down cleanly afterwards. The limits are the
+    /// whole server's, although each daemon thread accepts on its own socket.
     @Test func connectionLimitsHoldAcrossTheListeningThreads() throws {
         for limits in [(total: 100, perAddress: 2), (total: 2, perAddress: 100)] {
             let server = try HTTPServer(
@@ -107,7 +107,7 @@ struct ServerSocketTests {
                 responder: Fixtures.responder())
             defer { server.shutdown(gracePeriod: .zero) }
             let held = try (0..<2).map { _ in try SocketHTTPClient(port: server.port) }
-            Thread.sleep(forTimeInterval: 0.2)  // both accepted and counted
+            #expect(server.waitForOpenConnections(2) == 2)  // both accepted and counted
             let refused = try SocketHTTPClient(port: server.port, timeout: 5)
             try? refused.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(throws: (any Error).self) { try refused.readResponse() }
@@ -149,9 +149,7 @@ struct ServerSocketTests {
         let server = try startServer(threads: 4)
         defer { server.shutdown() }
         let clients = try (0..<32).map { _ in try SocketHTTPClient(port: server.port) }
-        var deadline = Date().addingTimeInterval(10)
-        while server.openConnections < 32 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(server.openConnections == 32)
+        #expect(server.waitForOpenConnections(32) == 32)
         var threads = Set<String>()
         for client in clients {
             try client.send("GET /thread HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -159,9 +157,7 @@ struct ServerSocketTests {
         }
         // 32 connections over 4 sockets: all on two or fewer happens about once in 10^9 runs.
         #expect(threads.count >= 3)
-        deadline = Date().addingTimeInterval(10)
-        while server.openConnections > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(server.openConnections == 0)
+        #expect(server.waitForOpenConnections(0) == 0)
     }
 
     @Test func shutdownLetsRequestsInFlightFinish() throws {
